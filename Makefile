@@ -1,0 +1,76 @@
+# nicsim top-level Makefile (GNU make, non-recursive).
+# Each folder's rules.mk adds its library, programs and tests; mk/ holds flags and dependency
+# checks. Everything is built under build/ (build/asan/ for the sanitizer profile).
+#
+#   make run        check/install deps, build, run the main job on the embedded default scenario
+#   make test       check/install deps, build, run every test (Criterion summary at the end)
+#   make asan-test  the same tests under -fsanitize=address,undefined
+#   make vectors    run the shipped conformance vectors through every engine
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+include mk/flags.mk
+include mk/deps.mk
+
+# lib_template(name, dir): build $(B)/lib/lib<name>.a from every .c directly in <dir>.
+# Sources are found by wildcard so that adding a block means adding a file, nothing else.
+define lib_template
+$(1)_SRCS := $$(wildcard $(2)/*.c)
+$(1)_OBJS := $$(patsubst %.c,$$(B)/obj/%.o,$$($(1)_SRCS))
+$(1)_LIB  := $$(B)/lib/lib$(1).a
+$$($(1)_LIB): $$($(1)_OBJS)
+	@mkdir -p $$(@D)
+	$$(AR) rcs $$@ $$^
+ALL_OBJS += $$($(1)_OBJS)
+endef
+
+ALL_OBJS :=
+BINS     :=
+TESTBINS :=
+
+include tb/golden/rules.mk
+include tb/vectors/rules.mk
+include tb/cli/rules.mk
+include tb/tools/rules.mk
+include tb/unit/rules.mk
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+.PHONY: all run test test-only run-only asan-test vectors clean help
+all: $(BINS) $(TESTBINS)
+
+run:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory run-only
+
+test:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory test-only
+
+asan-test:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory SAN=1 test-only
+
+# Until the device model exists the main job is the conformance regression on shipped vectors.
+run-only: $(B)/bin/nicsim
+	$(B)/bin/nicsim run
+
+vectors: $(B)/bin/nicsim
+	$(B)/bin/nicsim vectors --engine all vectors/cavp/*.rsp vectors/wycheproof/*.json vectors/esp/*.vec
+
+# Tests: the Criterion unit suite, then the CLI checks (shell, no Python).
+test-only: $(BINS) $(TESTBINS)
+	@$(MAKE) --no-print-directory -s test-cli
+	$(B)/bin/unit_tests --jobs 2
+
+clean:
+	rm -rf build
+
+help:
+	@sed -n '2,10p' Makefile
+
+-include $(ALL_OBJS:.o=.d)

@@ -1,0 +1,13 @@
+# The nicsim command: one binary, one file per subcommand (cmd_<name>.c).
+NICSIM_SRCS := $(wildcard tb/cli/*.c)
+NICSIM_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(NICSIM_SRCS))
+ALL_OBJS += $(NICSIM_OBJS)
+BINS += $(B)/bin/nicsim
+$(B)/bin/nicsim: $(NICSIM_OBJS) $(vec_LIB) $(golden_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(NICSIM_OBJS) $(vec_LIB) $(golden_LIB) $(PKG_LIBS)
+
+# Command-line checks that need the built binary (exit codes, last line); run by `make test`.
+.PHONY: test-cli
+test-cli: $(B)/bin/nicsim
+	@B=$(B) bash tb/cli/test_cli.sh
