@@ -30,7 +30,9 @@ ALL_OBJS :=
 BINS     :=
 TESTBINS :=
 
+include hwmodel/rules.mk
 include tb/golden/rules.mk
+include tb/dut/rules.mk
 include tb/vectors/rules.mk
 include tb/cli/rules.mk
 include tb/tools/rules.mk

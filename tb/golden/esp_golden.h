@@ -41,7 +41,7 @@ enum gold_status {
     GOLD_E_BAD_PAD,    /* pad length exceeds payload, or pad bytes are not 1,2,3,...        */
     GOLD_E_DUMMY,      /* next header 59: verified dummy packet, to be dropped              */
     GOLD_E_BAD_INNER,  /* tunnel mode: next header is not 4/41 or inner packet malformed    */
-    GOLD_E_CRYPTO,     /* OpenSSL failed (should not happen)                                */
+    GOLD_E_CRYPTO,     /* OpenSSL failed or out of memory (should not happen)               */
     GOLD_STATUS_COUNT
 };
 
@@ -79,23 +79,28 @@ struct gold_sa {
 enum gold_status gold_sa_init(struct gold_sa *sa, const uint8_t *keymat, size_t keymat_len,
                               uint32_t spi, unsigned icv_len);
 
-/* ---- Raw AES-GCM (NIST SP 800-38D), any IV length >= 1 byte, tag 1..16 bytes ------------- */
+/* ---- Raw AES-GCM (NIST SP 800-38D), IV 1..128 bytes, tag 1..16 bytes -------------------- */
+/* IV length 0, or above 128 (the OpenSSL 3 provider limit), is GOLD_E_PARAM. pt/ct/aad may be
+ * NULL when their length is 0; ct may equal pt (in place). A short tag is the leftmost bytes. */
 enum gold_status gold_gcm_encrypt(const uint8_t *key, size_t key_len, const uint8_t *iv,
                                   size_t iv_len, const uint8_t *aad, size_t aad_len,
                                   const uint8_t *pt, size_t len, uint8_t *ct, uint8_t *tag,
                                   size_t tag_len);
-/* GOLD_E_BAD_ICV if the tag does not verify (pt is then zeroed). */
+/* GOLD_E_BAD_ICV if the tag does not verify (pt is then zeroed; also on every other error). */
 enum gold_status gold_gcm_decrypt(const uint8_t *key, size_t key_len, const uint8_t *iv,
                                   size_t iv_len, const uint8_t *aad, size_t aad_len,
                                   const uint8_t *ct, size_t len, const uint8_t *tag,
                                   size_t tag_len, uint8_t *pt);
 
 /* ---- ESP payload level: the bytes from SPI to ICV ---------------------------------------- */
-/* Length of the ESP packet (SPI..ICV) that sealing payload_len bytes produces. */
+/* Length of the ESP packet (SPI..ICV) that sealing payload_len bytes produces; 0 if the SA is
+ * invalid (see GOLD_E_PARAM) or the length would overflow. */
 size_t gold_esp_len(const struct gold_sa *sa, size_t payload_len);
 
 /* esp = SPI | SN-low | IV | E(payload | pad | padlen | nh) | ICV.
- * sn is the full 64-bit sequence number (high half must be 0 unless sa->esn). */
+ * sn is the full 64-bit sequence number (high half must be 0 unless sa->esn, else GOLD_E_PARAM).
+ * sa->align is 0 (means 4) or a multiple of 4 up to 256 (pad length is one byte). payload may
+ * lie inside esp (it is moved first). *esp_len is 0 unless GOLD_OK. */
 enum gold_status gold_esp_seal(const struct gold_sa *sa, uint64_t sn, const uint8_t iv[8],
                                const uint8_t *payload, size_t payload_len, uint8_t next_header,
                                uint8_t *esp, size_t esp_cap, size_t *esp_len);
@@ -103,7 +108,12 @@ enum gold_status gold_esp_seal(const struct gold_sa *sa, uint64_t sn, const uint
 /* Verify and decrypt an ESP packet (SPI..ICV). seq_hi is the SN high half the receiver inferred
  * (used only with ESN). On success *payload_len excludes the trailer and *next_header is set.
  * The SN low half on the wire is returned in *sn_low when sn_low is not NULL (also on errors
- * after the header was read, so that a caller can count per SN). */
+ * after the header was read, so that a caller can count per SN).
+ * Checks in this order: fewer than 8 bytes -> TRUNCATED; SPI -> SPI; shorter than SPI|SN|IV +
+ * 4 bytes of ciphertext (the smallest aligned trailer) + ICV -> TRUNCATED; ciphertext not a
+ * multiple of 4 -> BAD_LENGTH; tag -> BAD_ICV; pad length beyond the payload or pad bytes not
+ * 1,2,3.. -> BAD_PAD; next header 59 -> DUMMY; payload_cap too small -> NOSPACE.
+ * payload_len and next_header must not be NULL. */
 enum gold_status gold_esp_open(const struct gold_sa *sa, uint32_t seq_hi, const uint8_t *esp,
                                size_t esp_len, uint8_t *payload, size_t payload_cap,
                                size_t *payload_len, uint8_t *next_header, uint32_t *sn_low);
@@ -119,8 +129,16 @@ enum gold_status gold_esp_open(const struct gold_sa *sa, uint32_t seq_hi, const 
 enum gold_status gold_encap(const struct gold_sa *sa, uint64_t sn, const uint8_t iv[8],
                             const uint8_t *pkt, size_t pkt_len, uint8_t *out, size_t out_cap,
                             size_t *out_len);
+/* Input packets must fill pkt_len exactly (IPv4 total length / IPv6 payload length == buffer,
+ * else BAD_LENGTH; no jumbograms); a result that would not fit the 16-bit length field is
+ * BAD_LENGTH. IPv6 transport mode keeps hop-by-hop, routing, fragment headers and destination
+ * options that precede one of them in front of ESP; final destination options are encrypted.
+ * out must not overlap pkt; on error *out_len is 0 and out is zeroed. */
+
 /* Inverse of gold_encap. Transport: restores protocol, lengths, checksum. Tunnel: returns the
- * inner packet (validated: version matches next header, length fields agree). */
+ * inner packet (validated: version matches next header, length fields agree; the inner IPv4
+ * checksum is not checked). The outer IPv4 header checksum is verified (BAD_HEADER); IPv6
+ * extension headers in front of ESP are skipped; anything else than ESP there is NOT_ESP. */
 enum gold_status gold_decap(const struct gold_sa *sa, uint32_t seq_hi, const uint8_t *pkt,
                             size_t pkt_len, uint8_t *out, size_t out_cap, size_t *out_len);
 

@@ -1,0 +1,899 @@
+/* dma.c - descriptor rings, doorbells, PCIe read/write channels, completions (see dma.h).
+ *
+ * One clock of dma_eval(), in this order (all decisions read q and the RAMs, write d and the
+ * RAM write ports; the RAMs change only in dma_commit):
+ *   1. write channel: the job in flight lands at its done cycle (host memory, HEADs, causes).
+ *   2. read channel: the oldest outstanding read retires at its done cycle (reads retire in
+ *      issue order, one per cycle). A TX descriptor either goes to the reorder buffer with an
+ *      error, or issues its frame read in the same cycle (which takes the issue port).
+ *   3. tx_done: one finished TX token per cycle enters the reorder buffer (slot = id).
+ *   4. issue port, if still free: RX descriptor prefetch, else the next TX descriptor read.
+ *   5. rx_in head: drop actions, or a delivery bid; write arbiter (round-robin TX/RX) starts
+ *      the next write job when the channel is free.
+ */
+#include "dma.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "nicsim/nicsim.h"
+
+#define DMA_TXD_BYTES ((uint32_t)sizeof(struct nic_tx_desc))
+#define DMA_TXC_BYTES ((uint32_t)sizeof(struct nic_tx_cpl))
+#define DMA_RXD_BYTES ((uint32_t)sizeof(struct nic_rx_desc))
+#define DMA_RXC_BYTES ((uint32_t)sizeof(struct nic_rx_cpl))
+#define DMA_WB_BYTES 4u
+#define DMA_TXF_KNOWN NIC_TXF_IPSEC
+
+/* ---- little-endian encoding: desc.h layouts are LE whatever the simulator host is --------- */
+static uint16_t get_le16(const uint8_t *b) { return (uint16_t)(b[0] | b[1] << 8); }
+static uint32_t get_le32(const uint8_t *b)
+{
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+static uint64_t get_le64(const uint8_t *b) { return get_le32(b) | (uint64_t)get_le32(b + 4) << 32; }
+static void put_le16(uint8_t *b, uint16_t v)
+{
+    b[0] = (uint8_t)v;
+    b[1] = (uint8_t)(v >> 8);
+}
+static void put_le32(uint8_t *b, uint32_t v)
+{
+    put_le16(b, (uint16_t)v);
+    put_le16(b + 2, (uint16_t)(v >> 16));
+}
+
+static void txd_decode(struct nic_tx_desc *d, const uint8_t *b)
+{
+    d->addr = get_le64(b + offsetof(struct nic_tx_desc, addr));
+    d->len = get_le32(b + offsetof(struct nic_tx_desc, len));
+    d->sa_handle = get_le16(b + offsetof(struct nic_tx_desc, sa_handle));
+    d->flags = get_le16(b + offsetof(struct nic_tx_desc, flags));
+    d->cookie = get_le32(b + offsetof(struct nic_tx_desc, cookie));
+    d->seq_hi = get_le32(b + offsetof(struct nic_tx_desc, seq_hi));
+    d->rsvd = 0;
+}
+
+static void rxd_decode(struct nic_rx_desc *d, const uint8_t *b)
+{
+    d->addr = get_le64(b + offsetof(struct nic_rx_desc, addr));
+    d->buf_len = get_le32(b + offsetof(struct nic_rx_desc, buf_len));
+    d->rsvd = 0;
+}
+
+static void txc_encode(uint8_t *b, const struct nic_tx_cpl *c)
+{
+    memset(b, 0, DMA_TXC_BYTES);
+    put_le32(b + offsetof(struct nic_tx_cpl, cookie), c->cookie);
+    put_le16(b + offsetof(struct nic_tx_cpl, status), c->status);
+    put_le16(b + offsetof(struct nic_tx_cpl, sa_handle), c->sa_handle);
+    put_le32(b + offsetof(struct nic_tx_cpl, wire_len), c->wire_len);
+}
+
+static void rxc_encode(uint8_t *b, const struct nic_rx_cpl *c)
+{
+    memset(b, 0, DMA_RXC_BYTES);
+    put_le32(b + offsetof(struct nic_rx_cpl, len), c->len);
+    put_le16(b + offsetof(struct nic_rx_cpl, sa_handle), c->sa_handle);
+    b[offsetof(struct nic_rx_cpl, status)] = c->status;
+    b[offsetof(struct nic_rx_cpl, flags)] = c->flags;
+    put_le32(b + offsetof(struct nic_rx_cpl, seq_hi), c->seq_hi);
+}
+
+/* ---- configuration ----------------------------------------------------------------------- */
+static uint64_t gcd64(uint64_t a, uint64_t b)
+{
+    while (b) {
+        uint64_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+void dma_cfg_from_params(struct dma_cfg *cfg, const struct nicsim_params *p,
+                         struct pkt_pool *pool, struct host_mem *hm)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    /* ns * MHz / 1000 = cycles; round up so that a latency is never shortened. */
+    cfg->lat_cycles = (uint32_t)(((uint64_t)p->pcie_latency_ns * p->clock_mhz + 999) / 1000);
+    /* GB/s / MHz = 1e9 B/s / 1e6 cycles/s = 1000 * GB/s / MHz bytes per cycle. */
+    uint64_t num = (uint64_t)p->pcie_gbytes_per_s * 1000, den = p->clock_mhz;
+    uint64_t g = gcd64(num, den);
+    cfg->bw_num = (uint32_t)(num / g);
+    cfg->bw_den = (uint32_t)(den / g);
+    cfg->max_reads = p->pcie_max_reads;
+    cfg->mtu = p->mtu;
+    cfg->rxd_cache = DMA_RXD_CACHE_DEFAULT;
+    cfg->pool = pool;
+    cfg->hm = hm;
+}
+
+uint64_t dma_xfer_cycles(const struct dma_cfg *cfg, uint64_t bytes)
+{
+    return (bytes * cfg->bw_den + cfg->bw_num - 1) / cfg->bw_num;
+}
+
+/* ---- TX completion status: one table, enum nic_drop -> NIC_TXS_* --------------------------- */
+_Static_assert(NIC_DROP_COUNT == 16, "drops.def changed: update dma_tx_status_of_drop");
+static const uint16_t dma_tx_status_of_drop[NIC_DROP_COUNT] = {
+    [NIC_DROP_NONE] = NIC_TXS_OK,
+    [NIC_DROP_DMA_ERROR] = NIC_TXS_DMA_ERROR,
+    [NIC_DROP_BAD_DESC] = NIC_TXS_BAD_DESC,
+    [NIC_DROP_NO_SA] = NIC_TXS_NO_SA,
+    [NIC_DROP_BAD_SYNTAX] = NIC_TXS_BAD_PACKET,
+    [NIC_DROP_REPLAY] = NIC_TXS_BAD_PACKET,      /* RX-only reasons: never expected on TX */
+    [NIC_DROP_TOO_OLD] = NIC_TXS_BAD_PACKET,
+    [NIC_DROP_BAD_ICV] = NIC_TXS_BAD_PACKET,
+    [NIC_DROP_BAD_PAD] = NIC_TXS_BAD_PACKET,
+    [NIC_DROP_DUMMY] = NIC_TXS_BAD_PACKET,
+    [NIC_DROP_SN_OVERFLOW] = NIC_TXS_SN_OVERFLOW,
+    [NIC_DROP_SA_HARD_LIMIT] = NIC_TXS_NO_SA,    /* the SA may no longer be used            */
+    [NIC_DROP_RX_FIFO_FULL] = NIC_TXS_BAD_PACKET,
+    [NIC_DROP_RX_NO_BUFFER] = NIC_TXS_BAD_PACKET,
+    [NIC_DROP_RX_TOO_SMALL] = NIC_TXS_BAD_PACKET,
+    [NIC_DROP_TOO_BIG] = NIC_TXS_BAD_PACKET,
+};
+
+uint16_t dma_tx_status(uint8_t drop)
+{
+    return drop < NIC_DROP_COUNT ? dma_tx_status_of_drop[drop] : NIC_TXS_BAD_PACKET;
+}
+
+/* ---- register map: name, access, and which ring field a register is -------------------- */
+enum dma_acc { ACC_RW, ACC_RO, ACC_W1C, ACC_DB };
+enum dma_field { F_NONE, F_BASE_LO, F_BASE_HI, F_SIZE, F_HEAD, F_TAIL, F_WB_LO, F_WB_HI };
+
+static const struct {
+    const char *name;
+    uint8_t acc;
+} dma_reg_info[DMA_NREGS] = {
+#define X(name, acc, doc) [DMA_##name] = {#name, ACC_##acc},
+    DMA_REG_LIST(X)
+#undef X
+};
+
+#define RING_FIELDS(P, R)                                                                      \
+    [DMA_##P##_BASE_LO] = {R, F_BASE_LO}, [DMA_##P##_BASE_HI] = {R, F_BASE_HI},              \
+    [DMA_##P##_SIZE] = {R, F_SIZE}, [DMA_##P##_HEAD] = {R, F_HEAD},                            \
+    [DMA_##P##_TAIL] = {R, F_TAIL}
+static const struct {
+    uint8_t ring;
+    uint8_t field;
+} dma_reg_field[DMA_NREGS] = {
+    RING_FIELDS(TX_RING, DMA_TXD),
+    RING_FIELDS(TX_CPL, DMA_TXC),
+    [DMA_TX_CPL_WB_LO] = {DMA_TXC, F_WB_LO},
+    [DMA_TX_CPL_WB_HI] = {DMA_TXC, F_WB_HI},
+    RING_FIELDS(RX_RING, DMA_RXD),
+    RING_FIELDS(RX_CPL, DMA_RXC),
+    [DMA_RX_CPL_WB_LO] = {DMA_RXC, F_WB_LO},
+    [DMA_RX_CPL_WB_HI] = {DMA_RXC, F_WB_HI},
+};
+
+static const uint32_t dma_ring_entry_bytes[DMA_NRINGS] = {
+    [DMA_TXD] = DMA_TXD_BYTES, [DMA_TXC] = DMA_TXC_BYTES,
+    [DMA_RXD] = DMA_RXD_BYTES, [DMA_RXC] = DMA_RXC_BYTES,
+};
+
+const char *dma_reg_name(enum dma_reg reg)
+{
+    return (unsigned)reg < DMA_NREGS ? dma_reg_info[reg].name : "?";
+}
+
+/* ---- small helpers on registers -------------------------------------------------------- */
+static uint32_t ring_next(const struct dma_ring_regs *r, uint32_t i) { return (i + 1) & (r->size - 1); }
+/* A completion ring can take one more record (one slot stays empty: full != empty). */
+static bool ring_has_room(const struct dma_ring_regs *r)
+{
+    return r->size && ring_next(r, r->head) != r->tail;
+}
+static uint32_t dir_enable_bit(unsigned ring)
+{
+    return ring == DMA_TXD || ring == DMA_TXC ? DMA_CTRL_TX_EN : DMA_CTRL_RX_EN;
+}
+static void raise_err(struct dma_regs *r, uint32_t bit)
+{
+    r->err_cause |= bit;
+    r->intr_cause |= DMA_INTR_ERROR;
+}
+static uint32_t pow2_at_least(uint32_t n)
+{
+    uint32_t p = 1;
+    while (p < n)
+        p <<= 1;
+    return p;
+}
+static uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }
+static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
+
+/* ---- lifetime ---------------------------------------------------------------------------- */
+int dma_init(struct dma *dma, const struct dma_cfg *cfg, struct fifo *tx_done,
+             struct fifo *rx_in)
+{
+    memset(dma, 0, sizeof(*dma));
+    if (!cfg->pool || !cfg->hm || !cfg->bw_num || !cfg->bw_den || !cfg->max_reads ||
+        !cfg->mtu || cfg->mtu > cfg->pool->mtu)
+        return -EINVAL;
+    dma->cfg = *cfg;
+    if (!dma->cfg.rxd_cache)
+        dma->cfg.rxd_cache = DMA_RXD_CACHE_DEFAULT;
+    dma->rq_size = pow2_at_least(cfg->max_reads);
+    /* A TX packet holds a pool buffer from descriptor read to completion, so at most
+     * pool->count ids are in flight: a window of that size never aliases. */
+    dma->rob_size = pow2_at_least(cfg->pool->count);
+    dma->rxc_size = pow2_at_least(dma->cfg.rxd_cache);
+    dma->rq = calloc(dma->rq_size, sizeof(*dma->rq));
+    dma->rob = calloc(dma->rob_size, sizeof(*dma->rob));
+    dma->rxc = calloc(dma->rxc_size, sizeof(*dma->rxc));
+    /* Deep enough for every frame read in flight: the FIFO back-pressures only when the
+     * pipeline itself stalls. */
+    int rc = fifo_init(&dma->tx_out, cfg->max_reads);
+    if (!dma->rq || !dma->rob || !dma->rxc || rc) {
+        dma_free(dma);
+        return -ENOMEM;
+    }
+    dma->tx_done = tx_done;
+    dma->rx_in = rx_in;
+    dma->d = dma->q;
+    return 0;
+}
+
+void dma_free(struct dma *dma)
+{
+    free(dma->rq);
+    free(dma->rob);
+    free(dma->rxc);
+    fifo_free(&dma->tx_out);
+    dma->rq = NULL;
+    dma->rob = NULL;
+    dma->rxc = NULL;
+}
+
+/* ---- read channel ------------------------------------------------------------------------ */
+/* Cycle at which an n-byte read issued at `now` has fully arrived (see dma.h). */
+static uint64_t rd_done(const struct dma *dma, uint64_t now, uint32_t bytes)
+{
+    uint64_t start = max_u64(now + dma->cfg.lat_cycles, dma->q.rd_busy);
+    return start + dma_xfer_cycles(&dma->cfg, bytes);
+}
+
+/* Issue a read in this cycle: the host memory is sampled now and the channel is reserved. A
+ * refused range becomes an error completion at the same done cycle (the completer abort arrives
+ * when the data would have). The caller fills in the rest and pushes with rd_push(). */
+static void rd_issue(struct dma *dma, uint64_t now, struct dma_rd *r, uint64_t iova, void *buf,
+                     uint32_t bytes)
+{
+    r->fault = host_mem_read(dma->cfg.hm, iova, buf, bytes) != 0;
+    r->done = rd_done(dma, now, bytes);
+    dma->d.rd_busy = r->done;
+    if (!r->fault)
+        dma->d.stats.bytes_read += bytes;
+}
+
+/* Write port of the read tracking RAM (one issue per cycle). */
+static void rd_push(struct dma *dma, const struct dma_rd *r)
+{
+    dma->wr.rq_we = true;
+    dma->wr.rq_addr = dma->d.rq_wr & (dma->rq_size - 1);
+    dma->wr.rq_new = *r;
+    dma->d.rq_wr++;
+}
+
+/* Validation of a TX descriptor that has arrived: the reason it is dropped, or NONE. */
+static uint8_t txd_verdict(const struct dma *dma, const struct dma_rd *r)
+{
+    if (r->fault)
+        return NIC_DROP_DMA_ERROR;
+    const struct nic_tx_desc *t = &r->u.txd;
+    if (t->len == 0 || t->len > dma->cfg.mtu || (t->flags & ~DMA_TXF_KNOWN))
+        return NIC_DROP_BAD_DESC;
+    return NIC_DROP_NONE;
+}
+
+static void rob_write(struct dma *dma, struct pkt *p)
+{
+    unsigned n = dma->wr.rob_nwe++;
+    dma->wr.rob_addr[n] = p->id & (dma->rob_size - 1);
+    dma->wr.rob_new[n] = p;
+}
+
+/* A TX packet that will not reach the pipeline: straight to the reorder buffer. */
+static void tx_fail(struct dma *dma, struct pkt *p, uint8_t drop)
+{
+    p->drop = drop;
+    if (drop == NIC_DROP_DMA_ERROR) {
+        dma->d.stats.tx_dma_error++;
+        raise_err(&dma->d, DMA_ERR_TX_DMA);
+    } else {
+        dma->d.stats.tx_bad_desc++;
+        raise_err(&dma->d, DMA_ERR_TX_DESC);
+    }
+    rob_write(dma, p);
+}
+
+/* Step 2. Returns true when the issue port was used (frame read). */
+static bool rd_retire(struct dma *dma, uint64_t now)
+{
+    const struct dma_regs *q = &dma->q;
+    if (q->rq_wr == q->rq_rd)
+        return false;
+    const struct dma_rd *r = &dma->rq[q->rq_rd & (dma->rq_size - 1)];
+    if (r->done > now)
+        return false;
+    struct pkt *p = r->pkt;
+    switch (r->kind) {
+    case DMA_RD_TXD: {
+        uint8_t v = txd_verdict(dma, r);
+        if (v == NIC_DROP_NONE && !fifo_can_push(&dma->tx_out))
+            return false; /* pipeline back-pressure: retire later, in order */
+        dma->d.rq_rd++;
+        if (!r->fault) {
+            dma->d.stats.tx_desc_fetched++;
+            p->len = r->u.txd.len;
+            p->cookie = r->u.txd.cookie;
+            p->sa = r->u.txd.sa_handle;
+            p->has_sa = (r->u.txd.flags & NIC_TXF_IPSEC) != 0;
+            p->seq_hi = r->u.txd.seq_hi;
+        }
+        if (v != NIC_DROP_NONE) {
+            tx_fail(dma, p, v);
+            return false;
+        }
+        struct dma_rd fr = {.kind = DMA_RD_FRAME, .idx = r->idx, .pkt = p};
+        rd_issue(dma, now, &fr, r->u.txd.addr, p->data, p->len);
+        rd_push(dma, &fr);
+        /* The token leaves at the cycle its last byte has arrived, not before. */
+        if (!fr.fault)
+            fifo_push(&dma->tx_out, p, fr.done);
+        return true;
+    }
+    case DMA_RD_FRAME:
+        dma->d.rq_rd++;
+        if (r->fault)
+            tx_fail(dma, p, NIC_DROP_DMA_ERROR);
+        return false;
+    case DMA_RD_RXD:
+    default:
+        dma->d.rq_rd++;
+        dma->d.rxd_pend--;
+        dma->wr.rxc_we = true;
+        dma->wr.rxc_addr = q->rxc_wr & (dma->rxc_size - 1);
+        dma->wr.rxc_new = (struct dma_rxd_entry){r->u.rxd, r->fault};
+        dma->d.rxc_wr++;
+        if (r->fault) {
+            dma->d.stats.rx_dma_error++;
+            raise_err(&dma->d, DMA_ERR_RX_DMA);
+        } else {
+            dma->d.stats.rx_desc_fetched++;
+        }
+        return false;
+    }
+}
+
+/* Step 4 conditions, on q (also used by next_event). `outstanding` counts this cycle's retire. */
+static bool can_prefetch_rxd(const struct dma *dma, uint32_t outstanding)
+{
+    const struct dma_regs *q = &dma->q;
+    return (q->ctrl & DMA_CTRL_RX_EN) && q->rxd_fetch != q->ring[DMA_RXD].tail &&
+           (q->rxc_wr - q->rxc_rd) + q->rxd_pend < dma->cfg.rxd_cache &&
+           outstanding < dma->cfg.max_reads;
+}
+static bool can_fetch_txd(const struct dma *dma, uint32_t outstanding)
+{
+    const struct dma_regs *q = &dma->q;
+    return (q->ctrl & DMA_CTRL_TX_EN) && q->txd_fetch != q->ring[DMA_TXD].tail &&
+           outstanding < dma->cfg.max_reads && pkt_pool_avail(dma->cfg.pool) > 0;
+}
+
+static void rd_issue_next(struct dma *dma, uint64_t now, uint32_t outstanding)
+{
+    const struct dma_regs *q = &dma->q;
+    uint8_t raw[DMA_TXD_BYTES];
+    if (can_prefetch_rxd(dma, outstanding)) {
+        const struct dma_ring_regs *rg = &q->ring[DMA_RXD];
+        struct dma_rd r = {.kind = DMA_RD_RXD, .idx = q->rxd_fetch};
+        rd_issue(dma, now, &r, rg->base + (uint64_t)r.idx * DMA_RXD_BYTES, raw, DMA_RXD_BYTES);
+        if (!r.fault)
+            rxd_decode(&r.u.rxd, raw);
+        rd_push(dma, &r);
+        dma->d.rxd_fetch = ring_next(rg, q->rxd_fetch);
+        dma->d.rxd_pend++;
+    } else if (can_fetch_txd(dma, outstanding)) {
+        const struct dma_ring_regs *rg = &q->ring[DMA_TXD];
+        struct pkt *p = pkt_pool_get(dma->cfg.pool);
+        p->dir = PKT_TX;
+        p->id = q->tx_next_id;
+        p->t_in = now;
+        struct dma_rd r = {.kind = DMA_RD_TXD, .idx = q->txd_fetch, .pkt = p};
+        rd_issue(dma, now, &r, rg->base + (uint64_t)r.idx * DMA_TXD_BYTES, raw, DMA_TXD_BYTES);
+        if (!r.fault)
+            txd_decode(&r.u.txd, raw);
+        rd_push(dma, &r);
+        dma->d.txd_fetch = ring_next(rg, q->txd_fetch);
+        dma->d.tx_next_id++;
+    }
+}
+
+/* ---- TX done input ----------------------------------------------------------------------- */
+/* A token the reorder buffer can accept: a pool packet, TX, in flight, slot empty. */
+static bool tx_done_ok(const struct dma *dma, const struct pkt *p)
+{
+    const struct dma_regs *q = &dma->q;
+    if (pkt_pool_index(dma->cfg.pool, p) < 0 || p->dir != PKT_TX)
+        return false;
+    if (p->id - q->tx_cpl_id >= q->tx_next_id - q->tx_cpl_id)
+        return false;
+    return dma->rob[p->id & (dma->rob_size - 1)] == NULL;
+}
+
+static void tx_done_take(struct dma *dma, uint64_t now)
+{
+    if (!dma->tx_done)
+        return;
+    struct pkt *p = fifo_peek(dma->tx_done, now);
+    if (!p)
+        return;
+    fifo_pop(dma->tx_done);
+    if (!tx_done_ok(dma, p)) {
+        /* Not ours or already returned: leave the buffer alone (freeing it could corrupt the
+         * owner's state) and report. */
+        dma->d.stats.port_errors++;
+        raise_err(&dma->d, DMA_ERR_PORT);
+        return;
+    }
+    rob_write(dma, p);
+}
+
+/* ---- RX delivery decision ------------------------------------------------------------------ */
+enum dma_rx_act { RXA_WAIT, RXA_FREE, RXA_BOGUS, RXA_NOBUF, RXA_TOOSMALL, RXA_DELIVER };
+
+/* What the rx_in head token p can do at a cycle where the write channel is (not) free.
+ * `cpl` is the RX completion ring as it will be after this cycle's landing (see tx_cpl_ready). */
+static enum dma_rx_act rx_action(const struct dma *dma, const struct pkt *p, bool wr_free,
+                                 const struct dma_ring_regs *cpl)
+{
+    const struct dma_regs *q = &dma->q;
+    if (pkt_pool_index(dma->cfg.pool, p) < 0 || p->dir != PKT_RX)
+        return RXA_BOGUS;
+    if (p->drop)
+        return RXA_FREE;
+    if (!(q->ctrl & DMA_CTRL_RX_EN))
+        return RXA_NOBUF;
+    if (q->rxc_wr == q->rxc_rd) {
+        /* Posted but still on its way in: wait for the prefetch rather than drop. */
+        bool posted = q->rxd_fetch != q->ring[DMA_RXD].tail || q->rxd_pend;
+        return posted ? RXA_WAIT : RXA_NOBUF;
+    }
+    const struct dma_rxd_entry *e = &dma->rxc[q->rxc_rd & (dma->rxc_size - 1)];
+    /* Too small: the descriptor stays posted for the next packet (docs/dma.md). */
+    if (!e->fault && p->len > e->d.buf_len)
+        return RXA_TOOSMALL;
+    if (!wr_free || !ring_has_room(cpl))
+        return RXA_WAIT;
+    return RXA_DELIVER;
+}
+
+static bool wr_free_at(const struct dma *dma, uint64_t t)
+{
+    return dma->q.job.kind == DMA_JOB_NONE || dma->q.job.done <= t;
+}
+
+/* The room check of a completion ring must see the producer index AFTER a job landing in this
+ * same cycle (d), else a job starting as the previous one lands could take the last slot twice
+ * and overwrite a record the driver has not consumed. In next_event q == d. */
+static bool tx_cpl_ready(const struct dma *dma, const struct dma_ring_regs *cpl)
+{
+    return dma->rob[dma->q.tx_cpl_id & (dma->rob_size - 1)] != NULL && ring_has_room(cpl);
+}
+
+/* ---- write channel ------------------------------------------------------------------------- */
+static uint64_t job_cycles(const struct dma *dma, unsigned ring, uint32_t data_bytes)
+{
+    uint64_t c = dma_xfer_cycles(&dma->cfg, data_bytes);
+    c += dma_xfer_cycles(&dma->cfg, ring == DMA_TXC ? DMA_TXC_BYTES : DMA_RXC_BYTES);
+    if (dma->q.ring[ring].wb)
+        c += dma_xfer_cycles(&dma->cfg, DMA_WB_BYTES);
+    return c;
+}
+
+/* Completion record, then the producer index (and its write-back), then the cause: the host
+ * never sees a HEAD that covers a record not yet in memory. */
+static void cpl_commit(struct dma *dma, unsigned cring, unsigned dring, const uint8_t *rec,
+                       uint32_t rec_bytes, uint32_t cause)
+{
+    struct dma_regs *d = &dma->d;
+    struct dma_ring_regs *c = &d->ring[cring];
+    if (host_mem_write(dma->cfg.hm, c->base + (uint64_t)c->head * rec_bytes, rec, rec_bytes)) {
+        d->stats.cpl_dma_error++;
+        raise_err(d, DMA_ERR_CPL_DMA);
+    } else {
+        d->stats.bytes_written += rec_bytes;
+    }
+    c->head = ring_next(c, c->head);
+    d->ring[dring].head = ring_next(&d->ring[dring], d->ring[dring].head);
+    if (c->wb) {
+        uint8_t wb[DMA_WB_BYTES];
+        put_le32(wb, c->head);
+        if (host_mem_write(dma->cfg.hm, c->wb, wb, sizeof(wb))) {
+            d->stats.cpl_dma_error++;
+            raise_err(d, DMA_ERR_CPL_DMA);
+        } else {
+            d->stats.bytes_written += sizeof(wb);
+        }
+    }
+    d->intr_cause |= cause;
+}
+
+static void free_pkt(struct dma *dma, struct pkt *p)
+{
+    if (pkt_pool_put(dma->cfg.pool, p)) {
+        dma->d.stats.port_errors++;
+        raise_err(&dma->d, DMA_ERR_PORT);
+    }
+}
+
+/* Step 1: the job's writes land. */
+static void job_land(struct dma *dma)
+{
+    const struct dma_job *j = &dma->q.job;
+    struct pkt *p = j->pkt;
+    uint8_t rec[16];
+    if (j->kind == DMA_JOB_TX) {
+        struct nic_tx_cpl c = {
+            .cookie = p->cookie,
+            .status = dma_tx_status(p->drop),
+            .sa_handle = p->sa,
+            .wire_len = p->drop ? 0 : p->len,
+        };
+        txc_encode(rec, &c);
+        cpl_commit(dma, DMA_TXC, DMA_TXD, rec, DMA_TXC_BYTES, DMA_INTR_TX_CPL);
+        dma->d.stats.tx_cpl_written++;
+        if (c.status == NIC_TXS_OK)
+            dma->d.stats.tx_ok++;
+    } else {
+        bool fault = j->rx_fault;
+        if (!fault && p->len) {
+            if (host_mem_write(dma->cfg.hm, j->rxd.d.addr, p->data, p->len)) {
+                /* Unregistered between job start and landing. */
+                fault = true;
+                dma->d.stats.rx_dma_error++;
+                raise_err(&dma->d, DMA_ERR_RX_DMA);
+            } else {
+                dma->d.stats.bytes_written += p->len;
+            }
+        }
+        struct nic_rx_cpl c = {
+            .len = fault ? 0 : p->len,
+            .sa_handle = p->has_sa && !fault ? p->sa : 0,
+            .status = fault ? NIC_RXS_GENERIC_ERROR : p->rx_status,
+            .flags = fault ? 0 : p->rx_flags,
+            .seq_hi = fault ? 0 : p->seq_hi,
+        };
+        rxc_encode(rec, &c);
+        cpl_commit(dma, DMA_RXC, DMA_RXD, rec, DMA_RXC_BYTES, DMA_INTR_RX_CPL);
+        if (!fault)
+            dma->d.stats.rx_delivered++;
+    }
+    free_pkt(dma, p);
+    dma->d.job = (struct dma_job){0};
+}
+
+static void job_start_tx(struct dma *dma, uint64_t now)
+{
+    uint32_t slot = dma->q.tx_cpl_id & (dma->rob_size - 1);
+    dma->d.job = (struct dma_job){
+        .kind = DMA_JOB_TX, .pkt = dma->rob[slot], .done = now + job_cycles(dma, DMA_TXC, 0)};
+    dma->wr.rob_clr = true;
+    dma->wr.rob_clr_addr = slot;
+    dma->d.tx_cpl_id++;
+}
+
+static void job_start_rx(struct dma *dma, uint64_t now, struct pkt *p)
+{
+    const struct dma_rxd_entry *e = &dma->rxc[dma->q.rxc_rd & (dma->rxc_size - 1)];
+    bool fault = e->fault;
+    if (!fault && p->len && !host_mem_valid(dma->cfg.hm, e->d.addr, p->len)) {
+        fault = true; /* buffer outside registered memory: error completion, no data */
+        dma->d.stats.rx_dma_error++;
+        raise_err(&dma->d, DMA_ERR_RX_DMA);
+    }
+    dma->d.job = (struct dma_job){.kind = DMA_JOB_RX,
+                                  .pkt = p,
+                                  .rxd = *e,
+                                  .rx_fault = fault,
+                                  .done = now + job_cycles(dma, DMA_RXC, fault ? 0 : p->len)};
+    dma->d.rxc_rd++;
+    fifo_pop(dma->rx_in);
+}
+
+/* Step 5. */
+static void rx_and_write(struct dma *dma, uint64_t now, bool wr_free)
+{
+    struct pkt *rp = dma->rx_in ? fifo_peek(dma->rx_in, now) : NULL;
+    enum dma_rx_act act = rp ? rx_action(dma, rp, wr_free, &dma->d.ring[DMA_RXC]) : RXA_WAIT;
+    switch (act) {
+    case RXA_FREE:
+        fifo_pop(dma->rx_in);
+        dma->d.stats.rx_pipeline_drop++;
+        free_pkt(dma, rp);
+        break;
+    case RXA_NOBUF:
+        fifo_pop(dma->rx_in);
+        dma->d.stats.rx_no_buffer++;
+        free_pkt(dma, rp);
+        break;
+    case RXA_TOOSMALL:
+        fifo_pop(dma->rx_in);
+        dma->d.stats.rx_too_small++;
+        free_pkt(dma, rp);
+        break;
+    case RXA_BOGUS:
+        fifo_pop(dma->rx_in);
+        dma->d.stats.port_errors++;
+        raise_err(&dma->d, DMA_ERR_PORT);
+        break;
+    default:
+        break;
+    }
+    bool want_rx = act == RXA_DELIVER;
+    bool want_tx = wr_free && tx_cpl_ready(dma, &dma->d.ring[DMA_TXC]);
+    if (want_rx && want_tx) {
+        /* Round-robin: whoever did not have the last grant goes first. */
+        want_rx = dma->q.wr_rr == 0;
+        want_tx = !want_rx;
+    }
+    if (want_tx) {
+        job_start_tx(dma, now);
+        dma->d.wr_rr = 0;
+    } else if (want_rx) {
+        job_start_rx(dma, now, rp);
+        dma->d.wr_rr = 1;
+    }
+}
+
+/* ---- the clock ----------------------------------------------------------------------------- */
+void dma_eval(void *self, uint64_t now)
+{
+    struct dma *dma = self;
+    dma->d = dma->q;
+    memset(&dma->wr, 0, sizeof(dma->wr));
+
+    bool wr_free = wr_free_at(dma, now);
+    if (dma->q.job.kind != DMA_JOB_NONE && dma->q.job.done <= now)
+        job_land(dma);
+
+    bool port_used = rd_retire(dma, now);
+    /* A read retiring this cycle frees its slot for this cycle's issue. */
+    uint32_t outstanding = dma->q.rq_wr - dma->d.rq_rd;
+
+    tx_done_take(dma, now);
+    if (!port_used)
+        rd_issue_next(dma, now, outstanding);
+    rx_and_write(dma, now, wr_free);
+}
+
+void dma_commit(void *self)
+{
+    struct dma *dma = self;
+    const struct dma_wr *w = &dma->wr;
+    dma->q = dma->d;
+    if (w->rq_we)
+        dma->rq[w->rq_addr] = w->rq_new;
+    if (w->rob_clr)
+        dma->rob[w->rob_clr_addr] = NULL;
+    for (unsigned i = 0; i < w->rob_nwe; i++)
+        dma->rob[w->rob_addr[i]] = w->rob_new[i];
+    if (w->rxc_we)
+        dma->rxc[w->rxc_addr] = w->rxc_new;
+    memset(&dma->wr, 0, sizeof(dma->wr));
+    fifo_commit(&dma->tx_out);
+    if (dma->tx_done)
+        fifo_commit(dma->tx_done);
+    if (dma->rx_in)
+        fifo_commit(dma->rx_in);
+}
+
+uint64_t dma_next_event(const void *self, uint64_t now)
+{
+    const struct dma *dma = self;
+    const struct dma_regs *q = &dma->q;
+    uint64_t t = SIM_NEVER;
+
+    if (q->job.kind != DMA_JOB_NONE)
+        t = min_u64(t, max_u64(q->job.done, now));
+    if (q->rq_wr != q->rq_rd) {
+        const struct dma_rd *r = &dma->rq[q->rq_rd & (dma->rq_size - 1)];
+        bool blocked = r->kind == DMA_RD_TXD && txd_verdict(dma, r) == NIC_DROP_NONE &&
+                       !fifo_can_push(&dma->tx_out);
+        /* A retire blocked by the pipeline waits for the consumer's pop, which is an event of
+         * the consumer; spinning here would only burn steps. */
+        if (!blocked)
+            t = min_u64(t, max_u64(r->done, now));
+    }
+    uint32_t outstanding = q->rq_wr - q->rq_rd;
+    if (can_prefetch_rxd(dma, outstanding) || can_fetch_txd(dma, outstanding))
+        return now;
+    if (dma->tx_done)
+        t = min_u64(t, fifo_next_event(dma->tx_done, now));
+    if (tx_cpl_ready(dma, &q->ring[DMA_TXC]))
+        t = min_u64(t, wr_free_at(dma, now) ? now : q->job.done);
+    if (dma->rx_in && !fifo_empty_q(dma->rx_in)) {
+        const struct fifo_tok *h = &dma->rx_in->mem[dma->rx_in->rd_q & (dma->rx_in->depth - 1)];
+        uint64_t ta = max_u64(h->ready_at, now);
+        if (rx_action(dma, h->p, wr_free_at(dma, ta), &q->ring[DMA_RXC]) != RXA_WAIT)
+            t = min_u64(t, ta);
+    }
+    return t;
+}
+
+/* ---- CSRs ---------------------------------------------------------------------------------- */
+static void csr_error(struct dma *dma, uint32_t bit)
+{
+    dma->q.stats.csr_errors++;
+    raise_err(&dma->q, bit);
+}
+
+/* A direction may be (re)enabled only when nothing of it is in flight. */
+static bool dir_quiescent(const struct dma *dma, uint32_t bit)
+{
+    const struct dma_regs *q = &dma->q;
+    if (bit == DMA_CTRL_TX_EN)
+        return q->tx_next_id == q->tx_cpl_id && q->job.kind != DMA_JOB_TX;
+    return q->rxd_pend == 0 && q->job.kind != DMA_JOB_RX;
+}
+
+static bool ring_valid(const struct dma *dma, unsigned ring)
+{
+    const struct dma_ring_regs *r = &dma->q.ring[ring];
+    if (!r->size)
+        return false;
+    if (!host_mem_valid(dma->cfg.hm, r->base, (uint64_t)r->size * dma_ring_entry_bytes[ring]))
+        return false;
+    return !r->wb || host_mem_valid(dma->cfg.hm, r->wb, DMA_WB_BYTES);
+}
+
+static void ctrl_enable(struct dma *dma, uint32_t bit)
+{
+    struct dma_regs *q = &dma->q;
+    unsigned dr = bit == DMA_CTRL_TX_EN ? DMA_TXD : DMA_RXD;
+    unsigned cr = bit == DMA_CTRL_TX_EN ? DMA_TXC : DMA_RXC;
+    if (!dir_quiescent(dma, bit)) {
+        csr_error(dma, DMA_ERR_BAD_CTRL);
+        return;
+    }
+    if (!ring_valid(dma, dr) || !ring_valid(dma, cr)) {
+        csr_error(dma, DMA_ERR_BAD_BASE);
+        return;
+    }
+    /* Fresh rings: every index 0, nothing cached. */
+    q->ring[dr].head = q->ring[dr].tail = 0;
+    q->ring[cr].head = q->ring[cr].tail = 0;
+    if (bit == DMA_CTRL_TX_EN) {
+        q->txd_fetch = 0;
+    } else {
+        q->rxd_fetch = 0;
+        q->rxc_rd = q->rxc_wr;
+    }
+    q->ctrl |= bit;
+}
+
+void dma_csr_write(struct dma *dma, enum dma_reg reg, uint32_t value)
+{
+    struct dma_regs *q = &dma->q;
+    if ((unsigned)reg >= DMA_NREGS || dma_reg_info[reg].acc == ACC_RO) {
+        csr_error(dma, DMA_ERR_BAD_REG);
+        return;
+    }
+    switch (reg) {
+    case DMA_CTRL:
+        if (value & ~(DMA_CTRL_TX_EN | DMA_CTRL_RX_EN)) {
+            csr_error(dma, DMA_ERR_BAD_REG);
+            return;
+        }
+        for (uint32_t bit = DMA_CTRL_TX_EN; bit <= DMA_CTRL_RX_EN; bit <<= 1) {
+            if ((value & bit) && !(q->ctrl & bit))
+                ctrl_enable(dma, bit);
+            else if (!(value & bit))
+                q->ctrl &= ~bit; /* stops new fetches; work in flight completes */
+        }
+        return;
+    case DMA_INTR_CAUSE:
+        q->intr_cause &= ~value;
+        return;
+    case DMA_INTR_MASK:
+        q->intr_mask = value & (DMA_INTR_TX_CPL | DMA_INTR_RX_CPL | DMA_INTR_ERROR);
+        return;
+    case DMA_ERR_CAUSE:
+        q->err_cause &= ~value;
+        return;
+    default:
+        break;
+    }
+    unsigned ring = dma_reg_field[reg].ring;
+    struct dma_ring_regs *r = &q->ring[ring];
+    bool enabled = (q->ctrl & dir_enable_bit(ring)) != 0;
+    uint8_t field = dma_reg_field[reg].field;
+    if (field == F_TAIL) {
+        if (!enabled || value >= r->size) {
+            csr_error(dma, DMA_ERR_BAD_TAIL);
+            return;
+        }
+        r->tail = value;
+        return;
+    }
+    /* Geometry may change only while the direction is off: the fetch logic reads it live. */
+    if (enabled) {
+        csr_error(dma, DMA_ERR_BAD_REG);
+        return;
+    }
+    switch (field) {
+    case F_BASE_LO:
+        r->base = (r->base & ~(uint64_t)UINT32_MAX) | value;
+        break;
+    case F_BASE_HI:
+        r->base = (r->base & UINT32_MAX) | (uint64_t)value << 32;
+        break;
+    case F_WB_LO:
+        r->wb = (r->wb & ~(uint64_t)UINT32_MAX) | value;
+        break;
+    case F_WB_HI:
+        r->wb = (r->wb & UINT32_MAX) | (uint64_t)value << 32;
+        break;
+    case F_SIZE:
+        if (value < 2 || value > DMA_RING_MAX || (value & (value - 1))) {
+            csr_error(dma, DMA_ERR_BAD_SIZE);
+            return;
+        }
+        r->size = value;
+        break;
+    default:
+        csr_error(dma, DMA_ERR_BAD_REG);
+        break;
+    }
+}
+
+uint32_t dma_csr_read(struct dma *dma, enum dma_reg reg)
+{
+    const struct dma_regs *q = &dma->q;
+    switch (reg) {
+    case DMA_CTRL:
+        return q->ctrl;
+    case DMA_INTR_CAUSE:
+        return q->intr_cause;
+    case DMA_INTR_MASK:
+        return q->intr_mask;
+    case DMA_INTR_STATUS:
+        return q->intr_cause & q->intr_mask;
+    case DMA_ERR_CAUSE:
+        return q->err_cause;
+    default:
+        break;
+    }
+    if ((unsigned)reg >= DMA_NREGS) {
+        csr_error(dma, DMA_ERR_BAD_REG);
+        return 0;
+    }
+    const struct dma_ring_regs *r = &q->ring[dma_reg_field[reg].ring];
+    switch (dma_reg_field[reg].field) {
+    case F_BASE_LO: return (uint32_t)r->base;
+    case F_BASE_HI: return (uint32_t)(r->base >> 32);
+    case F_SIZE: return r->size;
+    case F_HEAD: return r->head;
+    case F_TAIL: return r->tail;
+    case F_WB_LO: return (uint32_t)r->wb;
+    case F_WB_HI: return (uint32_t)(r->wb >> 32);
+    default: return 0;
+    }
+}
+
+bool dma_irq(const struct dma *dma)
+{
+    return (dma->q.intr_cause & dma->q.intr_mask) != 0;
+}
+
+const struct dma_stats *dma_get_stats(const struct dma *dma)
+{
+    return &dma->q.stats;
+}

@@ -1,0 +1,261 @@
+/* dma.h - the dma block: descriptor rings in host memory, doorbells, completion write-back,
+ * interrupt causes, and the PCIe read/write channels that carry them (docs/dma.md).
+ *
+ * Ports
+ *   tx_out   (output, owned): TX packet tokens (struct pkt *, dir TX) for the pipeline, in
+ *            descriptor order, each pushed with ready_at = the cycle its frame has fully arrived.
+ *   tx_done  (input): TX tokens the pipeline finished (sent, or dropped with pkt->drop != 0),
+ *            in any order; dma writes their completions in descriptor order (reorder stage).
+ *   rx_in    (input): RX tokens from the pipeline, delivered to posted RX buffers in FIFO order;
+ *            tokens with pkt->drop != 0 only have their buffer freed.
+ *   irq      dma_irq(): level interrupt = (INTR_CAUSE & INTR_MASK) != 0.
+ *   CSRs     dma_csr_read()/dma_csr_write(), called by the host between clock steps.
+ * dma commits every FIFO it is connected to at its clock edge (fifo_commit is idempotent, so a
+ * neighbour committing the same FIFO is harmless). The packet pool is committed by its owner.
+ *
+ * Rings (desc.h): index registers hold ring indices in [0, size); a ring is empty when
+ * HEAD == TAIL and holds at most size - 1 entries. The device owns HEAD, the driver TAIL:
+ *   TX_RING / RX_RING   TAIL = driver producer (doorbell), HEAD = device consumer
+ *   TX_CPL  / RX_CPL    HEAD = device producer (also written back to WB), TAIL = driver consumer
+ * Host-visible HEADs move only when the work commits, in order (Corundum): the TX ring HEAD
+ * passes a descriptor when its completion has landed in host memory, not when it was fetched.
+ *
+ * Timing (cycles; L = latency, x(n) = ceil(n * bw_den / bw_num) = beats of an n-byte transfer):
+ *   read issued in cycle t: data beats in [s, s + x(n)), s = max(t + L, rd_busy); done = s + x(n);
+ *                           rd_busy = done. At most one read issued per cycle, at most
+ *                           max_reads outstanding (issue .. done).
+ *   TX packet: descriptor read (32 B) issued when the doorbell is seen; at its done cycle the
+ *              frame read is issued; the token is pushed with ready_at = frame done. Lone packet
+ *              rung at cycle c: ready_at = c + 2L + x(32) + x(len).
+ *   TX stream (uniform frames, xd = x(32), xf = x(len)): M = max_reads packets take
+ *              T_M = max(2L + xd + xf, M (xd + xf) + max(0, L - (M - 1) xd)) cycles.
+ *   write job (TX completion, or RX frame + completion), posted: starts when the write channel
+ *              is free, done = start + x(len) + x(16) + (wb ? x(4) : 0); at done the bytes land
+ *              in host memory, HEADs move and the cause bit rises; the next job may start in the
+ *              same cycle. TX completions and RX deliveries share the channel round-robin.
+ */
+#ifndef NICSIM_DMA_H
+#define NICSIM_DMA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "fifo.h"
+#include "host_mem.h"
+#include "nicsim/desc.h"
+#include "nicsim/nicsim_params.h"
+#include "pkt.h"
+#include "pkt_pool.h"
+#include "sim.h"
+
+/* ---- CSRs ------------------------------------------------------------------------------------
+ * X(name, access, doc). access: RW, RO (writes are errors), W1C (write 1 to clear), DB (doorbell:
+ * RW, checked against the ring size). The lead maps these to MMIO offsets in regs.def. */
+#define DMA_REG_LIST(X)                                                                        \
+    X(CTRL,            RW,  "bit0 TX_EN, bit1 RX_EN: 0->1 checks the rings and resets indices") \
+    X(INTR_CAUSE,      W1C, "bit0 TX_CPL, bit1 RX_CPL, bit2 ERROR")                            \
+    X(INTR_MASK,       RW,  "interrupt enable per cause bit")                                  \
+    X(INTR_STATUS,     RO,  "INTR_CAUSE & INTR_MASK")                                          \
+    X(ERR_CAUSE,       W1C, "DMA_ERR_* detail bits behind INTR_CAUSE.ERROR")                   \
+    X(TX_RING_BASE_LO, RW,  "TX descriptor ring IOVA [31:0]")                                  \
+    X(TX_RING_BASE_HI, RW,  "TX descriptor ring IOVA [63:32]")                                 \
+    X(TX_RING_SIZE,    RW,  "TX descriptor ring entries, power of two, 2..65536")              \
+    X(TX_RING_HEAD,    RO,  "device consumer index (moves when a completion lands)")           \
+    X(TX_RING_TAIL,    DB,  "doorbell: driver producer index")                                 \
+    X(TX_CPL_BASE_LO,  RW,  "TX completion ring IOVA [31:0]")                                  \
+    X(TX_CPL_BASE_HI,  RW,  "TX completion ring IOVA [63:32]")                                 \
+    X(TX_CPL_SIZE,     RW,  "TX completion ring entries, power of two, 2..65536")              \
+    X(TX_CPL_HEAD,     RO,  "device producer index")                                           \
+    X(TX_CPL_TAIL,     DB,  "driver consumer index (frees completion slots)")                  \
+    X(TX_CPL_WB_LO,    RW,  "IOVA [31:0] where TX_CPL_HEAD is written back (0 = off)")         \
+    X(TX_CPL_WB_HI,    RW,  "IOVA [63:32] of the TX head write-back")                          \
+    X(RX_RING_BASE_LO, RW,  "RX descriptor ring IOVA [31:0]")                                  \
+    X(RX_RING_BASE_HI, RW,  "RX descriptor ring IOVA [63:32]")                                 \
+    X(RX_RING_SIZE,    RW,  "RX descriptor ring entries, power of two, 2..65536")              \
+    X(RX_RING_HEAD,    RO,  "device consumer index (moves when a completion lands)")           \
+    X(RX_RING_TAIL,    DB,  "doorbell: driver producer index (buffers posted)")                \
+    X(RX_CPL_BASE_LO,  RW,  "RX completion ring IOVA [31:0]")                                  \
+    X(RX_CPL_BASE_HI,  RW,  "RX completion ring IOVA [63:32]")                                 \
+    X(RX_CPL_SIZE,     RW,  "RX completion ring entries, power of two, 2..65536")              \
+    X(RX_CPL_HEAD,     RO,  "device producer index")                                           \
+    X(RX_CPL_TAIL,     DB,  "driver consumer index (frees completion slots)")                  \
+    X(RX_CPL_WB_LO,    RW,  "IOVA [31:0] where RX_CPL_HEAD is written back (0 = off)")         \
+    X(RX_CPL_WB_HI,    RW,  "IOVA [63:32] of the RX head write-back")
+
+enum dma_reg {
+#define X(name, acc, doc) DMA_##name,
+    DMA_REG_LIST(X)
+#undef X
+    DMA_NREGS
+};
+
+#define DMA_CTRL_TX_EN 0x1u
+#define DMA_CTRL_RX_EN 0x2u
+
+#define DMA_INTR_TX_CPL 0x1u
+#define DMA_INTR_RX_CPL 0x2u
+#define DMA_INTR_ERROR 0x4u
+
+/* ERR_CAUSE bits: which kind of error raised INTR_CAUSE.ERROR. */
+#define DMA_ERR_BAD_REG 0x001u   /* unknown register, write to RO, change while enabled     */
+#define DMA_ERR_BAD_SIZE 0x002u  /* ring size not a power of two in 2..65536                 */
+#define DMA_ERR_BAD_BASE 0x004u  /* enable: ring or write-back address not registered       */
+#define DMA_ERR_BAD_TAIL 0x008u  /* tail >= ring size, or written while disabled             */
+#define DMA_ERR_BAD_CTRL 0x010u  /* enable while the direction still has work in flight     */
+#define DMA_ERR_TX_DMA 0x020u    /* TX descriptor or frame read outside registered memory   */
+#define DMA_ERR_TX_DESC 0x040u   /* TX descriptor invalid (completed with NIC_TXS_BAD_DESC) */
+#define DMA_ERR_RX_DMA 0x080u    /* RX descriptor read or buffer write outside registered  */
+#define DMA_ERR_CPL_DMA 0x100u   /* completion or write-back address became unregistered   */
+#define DMA_ERR_PORT 0x200u      /* pipeline returned a token dma does not expect           */
+
+#define DMA_RING_MAX 65536u
+#define DMA_RXD_CACHE_DEFAULT 8u
+
+enum dma_ring_id { DMA_TXD = 0, DMA_TXC = 1, DMA_RXD = 2, DMA_RXC = 3, DMA_NRINGS = 4 };
+
+struct dma_cfg {
+    uint32_t lat_cycles;       /* read latency, request to first beat                     */
+    uint32_t bw_num, bw_den;   /* bandwidth: bw_num / bw_den bytes per cycle, each direction */
+    uint32_t max_reads;        /* outstanding reads (descriptor, frame, RX descriptor)      */
+    uint32_t mtu;              /* largest TX frame accepted                                */
+    uint32_t rxd_cache;        /* RX descriptors prefetched on card (0 = default 8)        */
+    struct pkt_pool *pool;
+    struct host_mem *hm;
+};
+
+/* Fill cfg from the device parameters: lat = ceil(pcie_latency_ns * clock_mhz / 1000),
+ * bytes/cycle = pcie_gbytes_per_s * 1000 / clock_mhz (kept as a fraction). */
+void dma_cfg_from_params(struct dma_cfg *cfg, const struct nicsim_params *p,
+                         struct pkt_pool *pool, struct host_mem *hm);
+/* Beats (cycles) of an n-byte transfer: ceil(n * bw_den / bw_num); 0 for n = 0. */
+uint64_t dma_xfer_cycles(const struct dma_cfg *cfg, uint64_t bytes);
+
+struct dma_stats {
+    uint64_t tx_desc_fetched;   /* TX descriptors read successfully                         */
+    uint64_t rx_desc_fetched;   /* RX descriptors read successfully (prefetch)              */
+    uint64_t tx_cpl_written;    /* TX completions landed (any status)                       */
+    uint64_t tx_ok;             /* ... of which NIC_TXS_OK                                   */
+    uint64_t tx_dma_error;      /* TX descriptor/frame outside registered memory            */
+    uint64_t tx_bad_desc;       /* TX len 0, len > mtu, unknown flags                       */
+    uint64_t rx_delivered;      /* RX frames written with their completion                  */
+    uint64_t rx_dma_error;      /* RX descriptor/buffer outside registered memory           */
+    uint64_t rx_no_buffer;      /* RX live packet dropped: no descriptor posted             */
+    uint64_t rx_too_small;      /* RX live packet dropped: frame > posted buffer            */
+    uint64_t rx_pipeline_drop;  /* RX tokens the pipeline had dropped (buffer freed)        */
+    uint64_t cpl_dma_error;     /* completion / write-back writes refused by host memory    */
+    uint64_t csr_errors;        /* bad register accesses or values                         */
+    uint64_t port_errors;       /* unexpected tokens on tx_done / rx_in (freed or ignored)  */
+    uint64_t bytes_read;        /* data bytes moved on the read channel                     */
+    uint64_t bytes_written;     /* data bytes moved on the write channel                    */
+};
+
+struct dma_ring_regs {
+    uint64_t base;
+    uint32_t size;  /* entries; 0 = not programmed                                      */
+    uint32_t head;  /* device-owned index                                              */
+    uint32_t tail;  /* driver-owned index                                              */
+    uint64_t wb;    /* completion rings: head write-back IOVA, 0 = off                   */
+};
+
+enum dma_rd_kind { DMA_RD_TXD = 1, DMA_RD_FRAME = 2, DMA_RD_RXD = 3 };
+
+/* One outstanding read (an entry of the read tracking RAM). */
+struct dma_rd {
+    uint8_t kind;       /* enum dma_rd_kind                                               */
+    bool fault;         /* host memory refused the range: error completion at done        */
+    uint32_t idx;       /* ring index of the descriptor                                   */
+    uint64_t done;      /* cycle the data (or the error) has fully arrived                */
+    struct pkt *pkt;    /* TX: the packet buffer                                          */
+    union {
+        struct nic_tx_desc txd;
+        struct nic_rx_desc rxd;
+    } u;                /* descriptor sampled from host memory at issue                   */
+};
+
+/* One prefetched RX descriptor. */
+struct dma_rxd_entry {
+    struct nic_rx_desc d;
+    bool fault;         /* the descriptor could not be read: complete with an error       */
+};
+
+enum dma_job_kind { DMA_JOB_NONE = 0, DMA_JOB_TX = 1, DMA_JOB_RX = 2 };
+
+/* The write job in flight on the write channel. */
+struct dma_job {
+    uint8_t kind;       /* enum dma_job_kind                                              */
+    uint64_t done;      /* cycle its writes land (write channel busy until)               */
+    struct pkt *pkt;
+    struct dma_rxd_entry rxd; /* RX: the buffer it fills                                  */
+    bool rx_fault;      /* RX: buffer not writable, complete with an error, no data       */
+};
+
+/* The block's registers (flops); RAMs live outside, with write ports in dma_wr. */
+struct dma_regs {
+    struct dma_ring_regs ring[DMA_NRINGS];
+    uint32_t ctrl, intr_cause, intr_mask, err_cause;
+    uint32_t txd_fetch;     /* next TX descriptor index to read                          */
+    uint32_t tx_next_id;    /* pkt->id of the next TX packet                             */
+    uint32_t tx_cpl_id;     /* pkt->id of the next TX completion (reorder head)          */
+    uint32_t rxd_fetch;     /* next RX descriptor index to prefetch                      */
+    uint32_t rxd_pend;      /* RX descriptor reads outstanding                           */
+    uint32_t rq_wr, rq_rd;  /* read tracking RAM pointers (free-running)                 */
+    uint32_t rxc_wr, rxc_rd;/* RX descriptor cache pointers (free-running)               */
+    uint64_t rd_busy;       /* read channel busy until                                   */
+    struct dma_job job;     /* write channel                                             */
+    uint8_t wr_rr;          /* write arbiter: 1 = RX had the last grant                  */
+    struct dma_stats stats;
+};
+
+/* RAM write ports of one cycle, applied at commit (secworks _we/_new style). */
+struct dma_wr {
+    bool rq_we;
+    uint32_t rq_addr;
+    struct dma_rd rq_new;
+    unsigned rob_nwe;
+    uint32_t rob_addr[2];
+    struct pkt *rob_new[2];
+    bool rob_clr;
+    uint32_t rob_clr_addr;
+    bool rxc_we;
+    uint32_t rxc_addr;
+    struct dma_rxd_entry rxc_new;
+};
+
+struct dma {
+    struct dma_cfg cfg;
+    struct dma_regs q, d;
+    struct dma_wr wr;
+    /* RAMs */
+    struct dma_rd *rq;          /* rq_size entries                                        */
+    struct pkt **rob;           /* rob_size entries, indexed by pkt->id & (rob_size - 1)  */
+    struct dma_rxd_entry *rxc;  /* rxc_size entries                                       */
+    uint32_t rq_size, rob_size, rxc_size; /* powers of two                                */
+    /* ports */
+    struct fifo tx_out;
+    struct fifo *tx_done;
+    struct fifo *rx_in;
+};
+
+/* 0, -EINVAL (missing pool/host_mem, bw 0, max_reads 0, mtu > pool mtu), -ENOMEM.
+ * tx_done and rx_in may be NULL (that side is not connected). */
+int dma_init(struct dma *dma, const struct dma_cfg *cfg, struct fifo *tx_done,
+             struct fifo *rx_in);
+void dma_free(struct dma *dma);
+
+void dma_eval(void *self, uint64_t now);
+void dma_commit(void *self);
+uint64_t dma_next_event(const void *self, uint64_t now);
+#define DMA_BLOCK(dma) {"dma", (dma), dma_eval, dma_commit, dma_next_event}
+
+/* Host register access between clock steps. Unknown registers read 0; every bad access or
+ * value sets ERR_CAUSE/INTR_CAUSE.ERROR and counts csr_errors, and changes nothing else. */
+uint32_t dma_csr_read(struct dma *dma, enum dma_reg reg);
+void dma_csr_write(struct dma *dma, enum dma_reg reg, uint32_t value);
+const char *dma_reg_name(enum dma_reg reg);
+
+bool dma_irq(const struct dma *dma);
+const struct dma_stats *dma_get_stats(const struct dma *dma);
+/* Completion status of a TX packet the pipeline finished (table: enum nic_drop -> NIC_TXS_*). */
+uint16_t dma_tx_status(uint8_t drop);
+
+#endif

@@ -1,0 +1,225 @@
+/* esp_frame.c - ESP header/trailer insertion and removal on a packet buffer (see esp_frame.h). */
+#include "esp_frame.h"
+
+#include <string.h>
+
+#include "nic_ctx.h"
+
+static void st16(uint8_t *b, uint32_t v)
+{
+    b[0] = (uint8_t)(v >> 8);
+    b[1] = (uint8_t)v;
+}
+static void st32(uint8_t *b, uint32_t v)
+{
+    st16(b, v >> 16);
+    st16(b + 2, v);
+}
+static uint32_t ld16(const uint8_t *b)
+{
+    return (uint32_t)b[0] << 8 | b[1];
+}
+
+uint16_t esp_frame_ipv4_csum(const uint8_t *h, uint32_t len)
+{
+    uint32_t sum = 0;
+    for (uint32_t i = 0; i + 1 < len; i += 2)
+        sum += ld16(h + i);
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return (uint16_t)~sum;
+}
+
+/* Set the IP length fields of the header at h for a packet of `total` bytes. */
+static void set_ip_len(uint8_t *h, uint8_t version, uint32_t hdr_len, uint32_t total)
+{
+    if (version == 4) {
+        st16(h + 2, total);
+        st16(h + 10, 0);
+        st16(h + 10, esp_frame_ipv4_csum(h, hdr_len));
+    } else {
+        st16(h + 4, total - 40);
+    }
+}
+
+/* Write pad 1,2,3.., pad length and next header after `payload_len` bytes at ct; returns the
+ * ciphertext length (a multiple of 4). */
+static uint32_t write_trailer(uint8_t *ct, uint32_t payload_len, uint8_t nh)
+{
+    uint32_t pad = (4u - (payload_len + 2u) % 4u) % 4u;
+    for (uint32_t i = 0; i < pad; i++)
+        ct[payload_len + i] = (uint8_t)(i + 1);
+    ct[payload_len + pad] = (uint8_t)pad;
+    ct[payload_len + pad + 1] = nh;
+    return payload_len + pad + 2;
+}
+
+static void fill_job(struct gcm_job *job, const uint8_t *esp, uint8_t *ct, uint32_t ct_len,
+                     uint8_t icv_len, bool esn, uint64_t sn, bool decrypt)
+{
+    memcpy(job->iv, esp + 8, 8);
+    memcpy(job->aad, esp, 4); /* SPI */
+    if (esn) {
+        st32(job->aad + 4, (uint32_t)(sn >> 32));
+        memcpy(job->aad + 8, esp + 4, 4);
+        job->aad_len = 12;
+    } else {
+        memcpy(job->aad + 4, esp + 4, 4);
+        job->aad_len = 8;
+    }
+    job->data = ct;
+    job->len = ct_len;
+    job->icv = ct + ct_len;
+    job->icv_len = icv_len;
+    job->decrypt = decrypt;
+    job->icv_ok = false;
+    job->err = 0;
+}
+
+static void write_esp_hdr(uint8_t *esp, uint32_t spi, uint64_t sn)
+{
+    st32(esp, spi);
+    st32(esp + 4, (uint32_t)sn);
+    st32(esp + 8, (uint32_t)(sn >> 32));
+    st32(esp + 12, (uint32_t)sn);
+}
+
+int esp_frame_tx_packet(struct pkt *p, const struct sa_cam_tx_entry *e, uint64_t sn,
+                        uint32_t mtu, struct gcm_job *job)
+{
+    const struct parser_result *r = &p->pr;
+    uint32_t icv = e->cfg.icv_len;
+    bool tunnel = e->cfg.mode == SA_MODE_TUNNEL;
+    bool outer_v6 = (e->cfg.flags & SA_CFG_OUTER_V6) != 0;
+    uint32_t hdr = tunnel ? (outer_v6 ? 40u : 20u) : r->l4_off;
+    uint32_t payload_len = tunnel ? r->ip_len : r->ip_len - r->l4_off;
+    uint32_t ct_len = payload_len + (4u - (payload_len + 2u) % 4u) % 4u + 2u;
+    uint32_t total = hdr + ESP_HDR_IV_LEN + ct_len + icv;
+
+    if (!tunnel && r->status == PARSER_FRAGMENT)
+        return NIC_DROP_BAD_SYNTAX; /* RFC 4303 s3.3: transport mode takes no fragments */
+    if (total > mtu || total - (outer_v6 || (!tunnel && r->ip_version == 6) ? 40u : 0u) > 65535u)
+        return NIC_DROP_TOO_BIG;
+
+    uint8_t *old = p->data;
+    uint8_t *esp;
+    uint8_t nh;
+    if (tunnel) {
+        /* Outer header + ESP header go into the headroom; the inner packet stays put. */
+        uint8_t *h = old - hdr - ESP_HDR_IV_LEN;
+        uint8_t tos = r->ip_version == 4 ? old[1] : (uint8_t)((old[0] & 0x0f) << 4 | old[1] >> 4);
+        memset(h, 0, hdr);
+        if (outer_v6) {
+            h[0] = (uint8_t)(0x60 | tos >> 4);
+            h[1] = (uint8_t)((tos & 0x0f) << 4);
+            h[6] = 50;
+            h[7] = 64;
+            memcpy(h + 8, e->outer_saddr, 16);
+            memcpy(h + 24, e->outer_daddr, 16);
+        } else {
+            h[0] = 0x45;
+            h[1] = tos;
+            if (r->ip_version == 4 && (old[6] & 0x40))
+                h[6] = 0x40;
+            h[8] = 64;
+            h[9] = 50;
+            memcpy(h + 12, e->outer_saddr, 4);
+            memcpy(h + 16, e->outer_daddr, 4);
+        }
+        set_ip_len(h, outer_v6 ? 6 : 4, hdr, total);
+        nh = r->ip_version == 4 ? 4 : 41;
+        p->data = h;
+    } else {
+        /* The IP header moves 16 bytes into the headroom to open the gap for SPI|SN|IV. */
+        nh = r->proto;
+        p->data = old - ESP_HDR_IV_LEN;
+        memmove(p->data, old, hdr);
+        p->data[r->nh_off] = 50;
+        set_ip_len(p->data, r->ip_version, r->l3_hdr_len, total);
+    }
+    esp = p->data + hdr;
+    write_esp_hdr(esp, e->spi, sn);
+    uint8_t *ct = esp + ESP_HDR_IV_LEN;
+    write_trailer(ct, payload_len, nh);
+    memset(ct + ct_len, 0, icv);
+    p->len = total;
+    p->esp_off = hdr;
+    p->icv_len = icv;
+    p->sn = sn;
+    fill_job(job, esp, ct, ct_len, (uint8_t)icv, (e->cfg.flags & SA_CFG_ESN) != 0, sn, false);
+    return 0;
+}
+
+int esp_frame_tx_crypto(struct pkt *p, const struct sa_cam_tx_entry *e, struct gcm_job *job)
+{
+    const struct parser_result *r = &p->pr;
+    uint32_t icv = e->cfg.icv_len;
+    if (r->esp_len < ESP_HDR_IV_LEN + 2u + icv || r->spi != e->spi)
+        return NIC_DROP_BAD_SYNTAX;
+    uint32_t ct_len = r->esp_len - ESP_HDR_IV_LEN - icv;
+    if (ct_len % 4)
+        return NIC_DROP_BAD_SYNTAX;
+    bool esn = (e->cfg.flags & SA_CFG_ESN) != 0;
+    uint64_t sn = (uint64_t)(esn ? p->seq_hi : 0) << 32 | r->sn;
+    p->len = r->ip_len;
+    p->esp_off = r->esp_off;
+    p->icv_len = icv;
+    p->sn = sn;
+    fill_job(job, p->data + r->esp_off, p->data + r->payload_off, ct_len, (uint8_t)icv, esn, sn,
+             false);
+    return 0;
+}
+
+int esp_frame_rx_job(struct pkt *p, uint8_t icv_len, bool esn, uint64_t sn, struct gcm_job *job)
+{
+    const struct parser_result *r = &p->pr;
+    if (r->esp_len < ESP_HDR_IV_LEN + 2u + icv_len)
+        return NIC_DROP_BAD_SYNTAX;
+    uint32_t ct_len = r->esp_len - ESP_HDR_IV_LEN - icv_len;
+    if (ct_len % 4)
+        return NIC_DROP_BAD_SYNTAX;
+    p->len = r->ip_len; /* link padding after the IP packet is not part of it */
+    p->esp_off = r->esp_off;
+    p->icv_len = icv_len;
+    p->sn = sn;
+    fill_job(job, p->data + r->esp_off, p->data + r->payload_off, ct_len, icv_len, esn, sn, true);
+    return 0;
+}
+
+int esp_frame_rx_strip(struct pkt *p, uint8_t mode, uint8_t *next_header)
+{
+    const struct parser_result *r = &p->pr;
+    uint32_t ct_len = r->esp_len - ESP_HDR_IV_LEN - p->icv_len;
+    const uint8_t *ct = p->data + r->payload_off;
+    uint8_t nh = ct[ct_len - 1];
+    uint32_t pad = ct[ct_len - 2];
+    if (pad + 2u > ct_len)
+        return NIC_DROP_BAD_PAD;
+    for (uint32_t i = 0; i < pad; i++)
+        if (ct[ct_len - 2 - pad + i] != (uint8_t)(i + 1))
+            return NIC_DROP_BAD_PAD;
+    if (nh == 59)
+        return NIC_DROP_DUMMY; /* RFC 4303 s2.6: dummy packet, verified, discarded */
+    uint32_t payload_len = ct_len - 2u - pad;
+    *next_header = nh;
+    if (mode == SA_MODE_TUNNEL) {
+        struct parser_result in;
+        if ((nh != 4 && nh != 41) ||
+            parser_at(p->data + r->payload_off, payload_len, 0, &in) == PARSER_NOT_IP ||
+            in.status == PARSER_TRUNCATED || in.status == PARSER_BAD_HEADER ||
+            in.ip_version != (nh == 4 ? 4 : 6))
+            return NIC_DROP_BAD_SYNTAX;
+        p->data += r->payload_off;
+        p->len = payload_len;
+        return 0;
+    }
+    /* Transport: close the gap; the IP header moves 16 bytes towards the payload. */
+    uint32_t hdr = r->esp_off;
+    uint8_t *h = p->data + ESP_HDR_IV_LEN;
+    memmove(h, p->data, hdr);
+    p->data = h;
+    p->data[r->nh_off] = nh;
+    set_ip_len(p->data, r->ip_version, r->l3_hdr_len, hdr + payload_len);
+    p->len = hdr + payload_len;
+    return 0;
+}

@@ -1,0 +1,111 @@
+/* esp_tx.c - TX header stage (see esp_tx.h). */
+#include "esp_tx.h"
+
+#include <string.h>
+
+#include "esp_frame.h"
+
+void esp_tx_init(struct esp_tx *t, struct nic_ctx *ctx, struct pkt_pool *pool,
+                 struct gcm_job *jobs, struct fifo *in, struct fifo *out)
+{
+    memset(t, 0, sizeof(*t));
+    t->ctx = ctx;
+    t->pool = pool;
+    t->jobs = jobs;
+    t->in = in;
+    t->out = out;
+}
+
+/* Parse as the SA wants it; pure. Returns the cycles the header work takes. */
+static uint32_t classify(const struct esp_tx *t, const struct pkt *p, struct parser_result *pr)
+{
+    memset(pr, 0, sizeof(*pr));
+    if (!p->has_sa)
+        return 1;
+    const struct sa_cam_tx_entry *e = sa_cam_tx_get(&t->ctx->cam, p->sa);
+    if (!e)
+        return sa_cam_cycles(&t->ctx->cam);
+    if (e->cfg.offload == SA_OFFLOAD_PACKET)
+        parser_tx_plain(p->data, p->len, pr);
+    else
+        parser_tx_crypto(p->data, p->len, pr);
+    return parser_cycles(pr) + sa_cam_cycles(&t->ctx->cam) + ESP_TX_EXTRA;
+}
+
+void esp_tx_eval(void *self, uint64_t now)
+{
+    struct esp_tx *t = self;
+    t->d = t->q;
+    t->take = NULL;
+    if (now < t->q.busy_until || !fifo_can_push(t->out))
+        return;
+    struct pkt *p = fifo_peek(t->in, now);
+    if (!p)
+        return;
+    uint32_t cost = classify(t, p, &t->take_pr);
+    fifo_pop(t->in);
+    fifo_push(t->out, p, now + cost);
+    t->take = p;
+    t->d.busy_until = now + (p->has_sa ? parser_cycles(&t->take_pr) : 1);
+}
+
+/* The header work on the packet taken this cycle: state changes (SN) happen at the edge. */
+static void process(struct esp_tx *t, struct pkt *p)
+{
+    p->job = NULL;
+    if (!p->has_sa || p->drop)
+        return;
+    struct nic_ctx *c = t->ctx;
+    const struct sa_cam_tx_entry *e = sa_cam_tx_get(&c->cam, p->sa);
+    if (!e) {
+        p->drop = NIC_DROP_NO_SA;
+        return;
+    }
+    p->pr = t->take_pr;
+    struct gcm_job *job = &t->jobs[pkt_pool_index(t->pool, p)];
+    int rc;
+    if (e->cfg.offload == SA_OFFLOAD_PACKET) {
+        if (p->pr.status != PARSER_OK && p->pr.status != PARSER_FRAGMENT) {
+            p->drop = NIC_DROP_BAD_SYNTAX;
+            return;
+        }
+        uint64_t sn;
+        if (esn_tx_peek(&c->esn_tx, p->sa, &sn) != 0) {
+            p->drop = NIC_DROP_SN_OVERFLOW;
+            return;
+        }
+        rc = esp_frame_tx_packet(p, e, sn, c->p.mtu, job);
+        if (rc == 0)
+            esn_tx_next(&c->esn_tx, p->sa, &sn);
+    } else {
+        rc = p->pr.status == PARSER_OK ? esp_frame_tx_crypto(p, e, job) : NIC_DROP_BAD_SYNTAX;
+    }
+    if (rc) {
+        p->drop = (uint8_t)rc;
+        return;
+    }
+    job->kr = c->kr_tx;
+    job->slot = p->sa;
+    job->user = p;
+    p->job = job;
+}
+
+void esp_tx_commit(void *self)
+{
+    struct esp_tx *t = self;
+    if (t->take)
+        process(t, t->take);
+    t->take = NULL;
+    t->q = t->d;
+    fifo_commit(t->in);
+    fifo_commit(t->out);
+}
+
+uint64_t esp_tx_next_event(const void *self, uint64_t now)
+{
+    const struct esp_tx *t = self;
+    if (fifo_empty_q(t->in) || fifo_count_q(t->out) >= t->out->depth)
+        return SIM_NEVER;
+    uint64_t when = fifo_next_event(t->in, now);
+    return when > t->q.busy_until ? when : (t->q.busy_until > now ? t->q.busy_until : now);
+}

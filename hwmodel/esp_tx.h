@@ -1,0 +1,37 @@
+/* esp_tx.h - the TX header stage: SA lookup by offload handle, parse, sequence number, ESP
+ * header/trailer (packet offload) or extent check (crypto offload), GCM job set-up.
+ *
+ * Ports: `in` (struct pkt * from dma, in descriptor order), `out` (to the TX gcm_pool).
+ * A packet without NIC_TXF_IPSEC passes untouched (no job). A dropped packet (pkt->drop set)
+ * travels on without a job so that its completion stays in order.
+ * Timing: the stage takes a packet when its parser is free; the parser is busy parser_cycles()
+ * cycles per packet (pipelined behind it: CAM read, SN assignment, header insert), and the
+ * packet is offered to the pool after parser_cycles + cam_latency + ESP_TX_EXTRA cycles.
+ */
+#ifndef NICSIM_ESP_TX_H
+#define NICSIM_ESP_TX_H
+
+#include "fifo.h"
+#include "gcm_unit.h"
+#include "nic_ctx.h"
+#include "pkt_pool.h"
+
+#define ESP_TX_EXTRA 2u /* SN read-modify-write and header insert, cycles */
+
+struct esp_tx {
+    struct nic_ctx *ctx;
+    struct pkt_pool *pool;
+    struct gcm_job *jobs;       /* one per packet buffer, by pkt_pool_index() */
+    struct fifo *in, *out;
+    struct { uint64_t busy_until; } q, d;
+    struct pkt *take;           /* commit action: the packet taken this cycle */
+    struct parser_result take_pr;
+};
+
+void esp_tx_init(struct esp_tx *t, struct nic_ctx *ctx, struct pkt_pool *pool,
+                 struct gcm_job *jobs, struct fifo *in, struct fifo *out);
+void esp_tx_eval(void *self, uint64_t now);
+void esp_tx_commit(void *self);
+uint64_t esp_tx_next_event(const void *self, uint64_t now);
+
+#endif

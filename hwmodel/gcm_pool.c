@@ -1,0 +1,161 @@
+/* gcm_pool.c - engine dispatcher and in-order reorder buffer (see gcm_pool.h). */
+#include "gcm_pool.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int gcm_pool_init(struct gcm_pool *gp, unsigned nunits, const struct gcm_unit_cfg *ucfg,
+                  uint32_t rob_entries, struct fifo *in, struct fifo *out)
+{
+    memset(gp, 0, sizeof(*gp));
+    if (nunits == 0 || nunits > GCM_POOL_MAX_UNITS || !in || !out || rob_entries == 0)
+        return -EINVAL;
+    gp->rob_size = 2;
+    while (gp->rob_size < rob_entries)
+        gp->rob_size <<= 1;
+    gp->rob = calloc(gp->rob_size, sizeof(*gp->rob));
+    gp->rob_done = calloc(gp->rob_size, 1);
+    if (!gp->rob || !gp->rob_done) {
+        gcm_pool_free(gp);
+        return -ENOMEM;
+    }
+    for (unsigned i = 0; i < nunits; i++) {
+        gp->unit[i] = gcm_unit_create(ucfg);
+        if (!gp->unit[i]) {
+            gcm_pool_free(gp);
+            return -ENOMEM;
+        }
+        gp->nunits = i + 1;
+    }
+    gp->in = in;
+    gp->out = out;
+    gp->dispatch = -1;
+    return 0;
+}
+
+void gcm_pool_free(struct gcm_pool *gp)
+{
+    for (unsigned i = 0; i < gp->nunits; i++)
+        gcm_unit_destroy(gp->unit[i]);
+    free(gp->rob);
+    free(gp->rob_done);
+    memset(gp, 0, sizeof(*gp));
+}
+
+/* A unit whose input link is free: ready (registered) and no offer pending. */
+static int free_unit(const struct gcm_pool *gp)
+{
+    for (unsigned i = 0; i < gp->nunits; i++) {
+        const struct gcm_unit *u = gp->unit[i];
+        if (u->in.ready_q && !u->in.valid_q)
+            return (int)i;
+    }
+    return -1;
+}
+
+void gcm_pool_eval(void *self, uint64_t now)
+{
+    struct gcm_pool *gp = self;
+    uint32_t mask = gp->rob_size - 1;
+
+    gp->d = gp->q;
+    gp->enter = NULL;
+    gp->enter_done = false;
+    gp->dispatch = -1;
+    gp->ndone = 0;
+
+    /* Collect finished jobs: the pool is always ready, its ROB entry is reserved. */
+    for (unsigned i = 0; i < gp->nunits; i++) {
+        struct gcm_unit *u = gp->unit[i];
+        stream_hold_producer(&u->in);
+        u->out.ready_d = true;
+        if (stream_fire(&u->out))
+            gp->done_idx[gp->ndone++] = gp->unit_rob[i];
+    }
+
+    /* Enter: one packet per cycle, if the ROB has room and, for a job, a unit is free. */
+    struct pkt *head = fifo_peek(gp->in, now);
+    if (head && gp->q.rob_tail - gp->q.rob_head < gp->rob_size) {
+        int ui = head->job ? free_unit(gp) : -1;
+        if (!head->job || ui >= 0) {
+            fifo_pop(gp->in);
+            gp->enter = head;
+            gp->d.rob_tail = gp->q.rob_tail + 1;
+            if (head->job) {
+                struct gcm_unit *u = gp->unit[ui];
+                u->in.valid_d = true;
+                u->in.data_d = head->job;
+                gp->dispatch = ui;
+            } else {
+                gp->enter_done = true;
+            }
+        }
+    }
+
+    /* Leave in entry order. */
+    if (gp->q.rob_head != gp->q.rob_tail && gp->rob_done[gp->q.rob_head & mask] &&
+        fifo_can_push(gp->out)) {
+        fifo_push(gp->out, gp->rob[gp->q.rob_head & mask], now);
+        gp->d.rob_head = gp->q.rob_head + 1;
+    }
+}
+
+void gcm_pool_commit(void *self)
+{
+    struct gcm_pool *gp = self;
+    uint32_t mask = gp->rob_size - 1;
+
+    if (gp->d.rob_head != gp->q.rob_head)
+        gp->rob_done[gp->q.rob_head & mask] = 0;
+    if (gp->enter) {
+        gp->rob[gp->q.rob_tail & mask] = gp->enter;
+        gp->rob_done[gp->q.rob_tail & mask] = gp->enter_done;
+        if (gp->dispatch >= 0)
+            gp->unit_rob[gp->dispatch] = gp->q.rob_tail;
+    }
+    for (uint32_t i = 0; i < gp->ndone; i++) {
+        uint32_t idx = gp->done_idx[i] & mask;
+        struct gcm_job *job = gp->rob[idx]->job;
+        gp->busy_cycles += job->t_done - job->t_start;
+        gp->rob_done[idx] = 1;
+    }
+    gp->q = gp->d;
+    gp->enter = NULL;
+    gp->ndone = 0;
+    fifo_commit(gp->in);
+    fifo_commit(gp->out);
+}
+
+uint64_t gcm_pool_next_event(const void *self, uint64_t now)
+{
+    const struct gcm_pool *gp = self;
+    for (unsigned i = 0; i < gp->nunits; i++)
+        if (gp->unit[i]->out.valid_q)
+            return now;
+    uint32_t mask = gp->rob_size - 1;
+    if (gp->q.rob_head != gp->q.rob_tail && gp->rob_done[gp->q.rob_head & mask] &&
+        fifo_count_q(gp->out) < gp->out->depth)
+        return now;
+    const struct pkt *head = fifo_head_q(gp->in);
+    if (!head || gp->q.rob_tail - gp->q.rob_head >= gp->rob_size)
+        return SIM_NEVER;
+    if (head->job && free_unit(gp) < 0)
+        return SIM_NEVER; /* a unit freeing up is an event of that unit */
+    return fifo_next_event(gp->in, now);
+}
+
+int gcm_pool_add_to_sim(struct gcm_pool *gp, struct sim *s, const char *name)
+{
+    struct sim_block b = {name, gp, gcm_pool_eval, gcm_pool_commit, gcm_pool_next_event};
+    if (sim_add(s, &b))
+        return -1;
+    for (unsigned i = 0; i < gp->nunits; i++) {
+        snprintf(gp->names[i], sizeof(gp->names[i]), "%s.unit%u", name, i);
+        struct sim_block ub = gcm_unit_sim_block(gp->unit[i], gp->names[i]);
+        if (sim_add(s, &ub))
+            return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,315 @@
+/* gcm_unit.c - packet-level GCM unit: job stream in, completed job stream out, BIT or FAST data
+ * mode with identical timing (see gcm_unit.h). */
+#include "gcm_unit.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+void gcm_unit_cfg_default(struct gcm_unit_cfg *cfg)
+{
+    cfg->mode = GCM_DATA_FAST;
+    cfg->force_portable = false;
+    cfg->max_len = GCM_UNIT_MAX_LEN_DEFAULT;
+}
+
+struct gcm_unit *gcm_unit_create(const struct gcm_unit_cfg *cfg)
+{
+    struct gcm_unit_cfg c;
+    if (cfg)
+        c = *cfg;
+    else
+        gcm_unit_cfg_default(&c);
+    if (c.max_len == 0 || (c.mode != GCM_DATA_FAST && c.mode != GCM_DATA_BIT))
+        return NULL;
+    struct gcm_unit *u = calloc(1, sizeof(*u));
+    if (!u)
+        return NULL;
+    u->cfg = c;
+    u->hold = calloc(1, c.max_len);
+    if (c.mode == GCM_DATA_FAST)
+        u->evp = EVP_CIPHER_CTX_new();
+    if (!u->hold || (c.mode == GCM_DATA_FAST && !u->evp)) {
+        gcm_unit_destroy(u);
+        return NULL;
+    }
+    gcm_engine_init(&u->eng, c.force_portable);
+    u->in.ready_q = u->in.ready_d = true; /* reset value: an empty unit takes a job */
+    return u;
+}
+
+void gcm_unit_destroy(struct gcm_unit *u)
+{
+    if (!u)
+        return;
+    EVP_CIPHER_CTX_free(u->evp); /* cleanses the key schedule inside */
+    if (u->hold)
+        explicit_bzero(u->hold, u->cfg.max_len);
+    free(u->hold);
+    explicit_bzero(&u->eng, sizeof(u->eng)); /* the engine's key register */
+    free(u);
+}
+
+/* Both modes refuse the same jobs in the same cycle, before either datapath sees them. */
+static int job_check(const struct gcm_unit *u, const struct gcm_job *j,
+                     const struct key_ram_slot **slot)
+{
+    *slot = key_ram_slot_dp(j->kr, j->slot);
+    if (!*slot)
+        return -ENOKEY;
+    if ((j->aad_len != 8 && j->aad_len != 12) ||
+        (j->icv_len != 8 && j->icv_len != 12 && j->icv_len != 16) || j->len > u->cfg.max_len ||
+        (j->len && !j->data) || !j->icv)
+        return -EINVAL;
+    return 0;
+}
+
+/* ---- FAST mode: OpenSSL does the bytes at the start edge --------------------------------- */
+static int fast_rekey(struct gcm_unit *u, const struct gcm_job *j, const struct key_ram_slot *s)
+{
+    if (u->evp_keyed && u->evp_kr == j->kr && u->evp_slot == j->slot && u->evp_gen == s->gen)
+        return 0;
+    const EVP_CIPHER *c = s->ks.nr == 10 ? EVP_aes_128_gcm()
+                          : s->ks.nr == 12 ? EVP_aes_192_gcm()
+                                           : EVP_aes_256_gcm();
+    u->evp_keyed = false;
+    /* The first Nk words of the round keys are the key (FIPS-197 5.2). */
+    if (EVP_CipherInit_ex(u->evp, c, NULL, &s->ks.rk[0][0], NULL, 1) != 1)
+        return -EIO;
+    u->evp_kr = j->kr;
+    u->evp_slot = j->slot;
+    u->evp_gen = s->gen;
+    u->evp_keyed = true;
+    return 0;
+}
+
+/* Results go to the unit's registers (q.tag, q.icv_ok, q.err), to the job buffer in place
+ * (encrypt) or to the hold buffer (decrypt); nothing reaches the job's result fields before it
+ * leaves. */
+static void fast_run(struct gcm_unit *u, struct gcm_job *j)
+{
+    const struct key_ram_slot *s = u->q.slot;
+    struct gcm_unit_regs *q = &u->q;
+    EVP_CIPHER_CTX *x = u->evp;
+    uint8_t nonce[12];
+    int n = 0, ok = 1;
+    memcpy(nonce, s->salt, 4);
+    memcpy(nonce + 4, j->iv, 8);
+    memset(q->tag, 0, sizeof(q->tag));
+    q->icv_ok = false;
+    if (fast_rekey(u, j, s) != 0) {
+        q->err = -EIO;
+        return;
+    }
+    uint8_t *dst = j->decrypt ? u->hold : j->data;
+    ok &= EVP_CipherInit_ex(x, NULL, NULL, NULL, nonce, j->decrypt ? 0 : 1) == 1;
+    ok &= EVP_CipherUpdate(x, NULL, &n, j->aad, j->aad_len) == 1;
+    if (j->len)
+        ok &= EVP_CipherUpdate(x, dst, &n, j->data, (int)j->len) == 1;
+    if (!ok) {
+        u->evp_keyed = false;
+        q->err = -EIO;
+        return;
+    }
+    if (!j->decrypt) {
+        uint8_t tag[16], fin[16];
+        ok &= EVP_CipherFinal_ex(x, fin, &n) == 1; /* GCM: no bytes, the tag is computed */
+        ok &= EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_GCM_GET_TAG, 16, tag) == 1;
+        if (!ok) {
+            u->evp_keyed = false;
+            q->err = -EIO;
+            return;
+        }
+        memcpy(q->tag, tag, j->icv_len);
+        q->icv_ok = true;
+    } else {
+        if (EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_GCM_SET_TAG, j->icv_len, j->icv) != 1) {
+            u->evp_keyed = false;
+            q->err = -EIO;
+            return;
+        }
+        uint8_t fin[16];
+        q->icv_ok = EVP_CipherFinal_ex(x, fin, &n) == 1; /* 0 = tag mismatch */
+    }
+}
+
+/* ---- BIT mode: drive the engine ---------------------------------------------------------- */
+static void bit_start(struct gcm_unit *u, const struct gcm_job *j)
+{
+    struct gcm_engine *e = &u->eng;
+    e->start_i = true;
+    e->kr_i = j->kr;
+    e->key_slot_i = j->slot;
+    memcpy(e->iv_i, j->iv, 8);
+    memset(e->aad_i, 0, sizeof(e->aad_i));
+    memcpy(e->aad_i, j->aad, j->aad_len);
+    e->aad_len_i = j->aad_len;
+    e->len_i = j->len;
+    e->decrypt_i = j->decrypt;
+    e->icv_len_i = j->icv_len;
+    memset(e->icv_i, 0, sizeof(e->icv_i));
+    if (j->decrypt)
+        memcpy(e->icv_i, j->icv, j->icv_len);
+}
+
+static void bit_step(struct gcm_unit *u)
+{
+    struct gcm_engine *e = &u->eng;
+    const struct gcm_unit_regs *q = &u->q;
+    struct gcm_unit_regs *d = &u->d;
+    const struct gcm_job *j = q->cur;
+    if (q->in_off < j->len) {
+        const uint32_t left = j->len - q->in_off;
+        const uint8_t nb = (uint8_t)(left < 16u ? left : 16u);
+        e->in_valid_i = true;
+        e->in_nbytes_i = nb;
+        memset(e->in_data_i, 0, 16);
+        memcpy(e->in_data_i, j->data + q->in_off, nb);
+        if (e->in_ready_o)
+            d->in_off = q->in_off + nb;
+    }
+    if (e->out_valid_o) {
+        u->wr_e = true;
+        u->wr_off = q->out_off;
+        u->wr_n = e->out_nbytes_o;
+        d->out_off = q->out_off + e->out_nbytes_o;
+    }
+    if (e->done_o) {
+        d->fin = true;
+        d->icv_ok = e->icv_ok_o && !e->err_o;
+        d->err = e->err_o ? -ENOKEY : 0;
+        memcpy(d->tag, e->tag_o, 16);
+    }
+}
+
+void gcm_unit_eval(struct gcm_unit *u, uint64_t now)
+{
+    const bool bit = u->cfg.mode == GCM_DATA_BIT;
+    const struct gcm_unit_regs *q = &u->q;
+    struct gcm_unit_regs *d = &u->d;
+    stream_hold_consumer(&u->in);
+    stream_hold_producer(&u->out);
+    *d = *q;
+    u->start_job = u->leave_job = NULL;
+    u->wr_e = false;
+    u->now_e = now;
+    if (bit) {
+        u->eng.start_i = false;
+        u->eng.in_valid_i = false;
+    }
+
+    if (stream_fire(&u->in)) { /* ready_q is only high while the unit is empty */
+        struct gcm_job *j = u->in.data_q;
+        const struct key_ram_slot *slot;
+        u->start_job = j;
+        memset(d, 0, sizeof(*d));
+        d->cur = j;
+        d->err = job_check(u, j, &slot);
+        d->slot = slot;
+        if (d->err)
+            d->fin = true; /* refused: leaves now, valid on out at now + 1 */
+        else if (bit)
+            bit_start(u, j);
+        else
+            d->t_fin = now + gcm_engine_latency(j->len, slot->ks.nr);
+    } else if (q->cur && !q->fin) {
+        if (bit)
+            bit_step(u);
+        else if (now >= q->t_fin)
+            d->fin = true; /* the cycle the engine's done_o would be high */
+    }
+    if (bit)
+        gcm_engine_eval(&u->eng, now);
+
+    if (d->cur && d->fin && !u->out.valid_d) {
+        u->out.valid_d = true;
+        u->out.data_d = d->cur;
+        u->leave_job = d->cur;
+        d->cur = NULL;
+        d->fin = false;
+    }
+    u->in.ready_d = d->cur == NULL;
+}
+
+static void leave(struct gcm_unit *u, struct gcm_job *j)
+{
+    const struct gcm_unit_regs *q = &u->q;
+    j->err = q->err;
+    j->icv_ok = !q->err && q->icv_ok;
+    if (!q->err) {
+        if (!j->decrypt) {
+            memcpy(j->icv, q->tag, j->icv_len);
+        } else if (j->icv_ok) {
+            memcpy(j->data, u->hold, j->len); /* release: the tag verified */
+        } else {
+            explicit_bzero(u->hold, j->len); /* unverified plaintext never leaves */
+        }
+    }
+    j->t_done = u->now_e + 1; /* valid on the out stream from the next cycle */
+}
+
+void gcm_unit_commit(struct gcm_unit *u)
+{
+    const bool bit = u->cfg.mode == GCM_DATA_BIT;
+    if (u->wr_e) { /* the engine's out beat, written at the edge like a RAM port */
+        struct gcm_job *j = u->q.cur;
+        uint8_t *dst = (j->decrypt ? u->hold : j->data) + u->wr_off;
+        memcpy(dst, u->eng.out_data_o, u->wr_n);
+        u->wr_e = false;
+    }
+    if (bit)
+        gcm_engine_commit(&u->eng);
+    u->q = u->d;
+    if (u->start_job) {
+        u->start_job->t_start = u->now_e;
+        if (!bit && !u->q.err)
+            fast_run(u, u->start_job);
+        u->start_job = NULL;
+    }
+    if (u->leave_job) {
+        leave(u, u->leave_job);
+        u->leave_job = NULL;
+    }
+    stream_commit(&u->in);
+    stream_commit(&u->out);
+}
+
+uint64_t gcm_unit_next_event(const struct gcm_unit *u, uint64_t now)
+{
+    if (stream_fire(&u->in) || stream_fire(&u->out))
+        return now;
+    if (!u->q.cur)
+        return (u->in.valid_q && !u->in.ready_q) ? now : SIM_NEVER;
+    if (u->q.fin) /* waiting for the out stream: its fire wakes us */
+        return u->out.valid_q ? SIM_NEVER : now;
+    if (u->cfg.mode == GCM_DATA_BIT)
+        return now;
+    return u->q.t_fin > now ? u->q.t_fin : now;
+}
+
+bool gcm_unit_idle(const struct gcm_unit *u)
+{
+    return !u->q.cur && !u->out.valid_q;
+}
+
+static void blk_eval(void *self, uint64_t now)
+{
+    gcm_unit_eval(self, now);
+}
+
+static void blk_commit(void *self)
+{
+    gcm_unit_commit(self);
+}
+
+static uint64_t blk_next_event(const void *self, uint64_t now)
+{
+    return gcm_unit_next_event(self, now);
+}
+
+struct sim_block gcm_unit_sim_block(struct gcm_unit *u, const char *name)
+{
+    return (struct sim_block){name, u, blk_eval, blk_commit, blk_next_event};
+}

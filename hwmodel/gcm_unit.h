@@ -1,0 +1,138 @@
+/* gcm_unit.h - one GCM engine as the rest of the model sees it: a stream of job pointers in, a
+ * stream of completed job pointers out. The device instantiates params.engines units; the
+ * dispatcher that spreads packets over them lives elsewhere.
+ *
+ * A job encrypts or decrypts `data` in place (RFC 4106 ESP: nonce = slot salt || iv, AAD 8 or 12
+ * bytes) and writes (encrypt) or checks (decrypt) the ICV. One job at a time per unit.
+ *
+ * Data modes, identical in timing, bytes, icv_ok and t_done (tested job by job):
+ *   GCM_DATA_BIT   drives the bit-accurate gcm_engine beat by beat from the job buffer: the unit
+ *                  steps every cycle while it holds a job.
+ *   GCM_DATA_FAST  OpenSSL EVP computes the bytes at the job start (one EVP_CIPHER_CTX per unit,
+ *                  re-keyed only when the job's (key RAM, slot, slot generation) differs from
+ *                  the previous job's, keyed from the slot's round keys, whose first Nk words are
+ *                  the key). The unit then sleeps: next_event returns the cycle the bit-accurate
+ *                  engine would raise done_o, and the job leaves on the out stream exactly when
+ *                  it would in BIT mode, never earlier ("fast mode must not cheat").
+ *
+ * Timing (a = the cycle the job is taken from the in stream, i.e. in.valid_q && in.ready_q;
+ * nr = 10/12/14 from the slot's key):
+ *   a            job taken; engine start_i (BIT) / OpenSSL run (FAST); job->t_start = a
+ *   a + L        L = gcm_engine_latency(len, nr) = ceil(len/16) + nr + 3: engine done_o
+ *   a + L + 1    job valid on the out stream: job->t_done = a + L + 1
+ * so t_done - t_start = gcm_unit_latency(len, nr) = ceil(len/16) + nr + 4 (GCM_UNIT_K = 4),
+ * provided the out stream is not blocked (a blocked out stream delays t_done, same in both
+ * modes). in.ready is registered: it rises in the cycle the job leaves, so the next job is taken
+ * at a + L + 1 at the earliest: one job per ceil(len/16) + nr + 4 cycles per unit.
+ * A job that fails validation (slot not valid, aad_len not 8/12, icv_len not 8/12/16, len >
+ * max_len, NULL buffers) leaves at a + 1 with err set, icv_ok false, data and icv untouched.
+ *
+ * Decrypt releases no plaintext before the tag verifies: plaintext (engine out beats in BIT
+ * mode, EVP output in FAST mode) goes to the unit's hold buffer, which is not host-visible; it is
+ * copied over `data` at the clock edge the job leaves, and only if icv_ok. On a bad ICV the hold
+ * buffer is zeroed and `data` still holds the received ciphertext. Encrypt writes ciphertext in
+ * place while the unit owns the job (beat by beat in BIT mode, at the start in FAST mode); the
+ * job buffer belongs to the unit from a to t_done, so no other block may look at it meanwhile.
+ *
+ * Links: the unit owns both stream links and commits them at its clock edge (stream_commit is
+ * idempotent, so a link owner that also commits is harmless). The dispatcher writes in.valid_d /
+ * in.data_d (after stream_hold_producer) and reads in.ready_q; the consumer writes out.ready_d.
+ */
+#ifndef NICSIM_GCM_UNIT_H
+#define NICSIM_GCM_UNIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gcm_engine.h"
+#include "key_ram.h"
+#include "sim.h"
+#include "stream.h"
+
+#define GCM_UNIT_K (GCM_ENGINE_K + 1u)
+#define GCM_UNIT_MAX_LEN_DEFAULT 16384u
+
+/* Cycles from in-stream fire to out-stream valid for a job of len bytes with nr rounds. */
+static inline uint64_t gcm_unit_latency(uint32_t len, unsigned nr)
+{
+    return gcm_engine_latency(len, nr) + 1u;
+}
+
+struct gcm_job {
+    const struct key_ram *kr;
+    uint32_t slot;
+    uint8_t iv[8];
+    uint8_t aad[12];
+    uint8_t aad_len;      /* 8 (SPI || SN) or 12 (SPI || SN-hi || SN-lo)                     */
+    uint8_t *data;        /* len bytes, encrypted / decrypted in place                        */
+    uint32_t len;
+    bool decrypt;
+    uint8_t icv_len;      /* 8, 12, 16                                                         */
+    uint8_t *icv;         /* where the ICV is written (encrypt) or read (decrypt)             */
+    bool icv_ok;          /* result: decrypt tag verified; encrypt: true                      */
+    int err;              /* result: 0, or -EINVAL / -ENOKEY (bad job) / -EIO (OpenSSL failed) */
+    uint64_t t_start, t_done;
+    void *user;
+};
+
+/* STREAM(T) declares `T data_q, data_d`: a pointer type needs a typedef, or data_d would be a
+ * struct. */
+typedef struct gcm_job *gcm_job_ptr;
+typedef STREAM(gcm_job_ptr) gcm_job_stream;
+
+enum gcm_data_mode { GCM_DATA_FAST = 0, GCM_DATA_BIT = 1 }; /* = params.def data_mode */
+
+struct gcm_unit_cfg {
+    enum gcm_data_mode mode;   /* default GCM_DATA_FAST                                       */
+    bool force_portable;       /* BIT mode: portable AES / GF code instead of AES-NI / PCLMUL  */
+    uint32_t max_len;          /* largest job (hold buffer size); default 16384                 */
+};
+
+void gcm_unit_cfg_default(struct gcm_unit_cfg *cfg);
+
+struct gcm_unit_regs {
+    struct gcm_job *cur;       /* job in the unit, NULL when empty                              */
+    const struct key_ram_slot *slot;
+    uint64_t t_fin;            /* FAST: the cycle the engine would raise done_o                 */
+    uint32_t in_off, out_off;  /* BIT: bytes fed to / received from the engine                 */
+    bool fin;                  /* finished, waiting for the out stream                          */
+    bool icv_ok;
+    int err;
+    uint8_t tag[16];
+};
+
+struct evp_cipher_ctx_st; /* OpenSSL's EVP_CIPHER_CTX, kept out of this header */
+
+struct gcm_unit {
+    struct gcm_unit_cfg cfg;
+    gcm_job_stream in, out;
+    struct gcm_engine eng;     /* the bit-accurate datapath (BIT mode)                          */
+    uint8_t *hold;             /* decrypt hold buffer, cfg.max_len bytes                        */
+    /* FAST-mode OpenSSL context and the identity of the key it holds */
+    struct evp_cipher_ctx_st *evp;
+    const struct key_ram *evp_kr;
+    uint32_t evp_slot, evp_gen;
+    bool evp_keyed;
+    /* registers */
+    struct gcm_unit_regs q, d;
+    /* clock-edge actions decided in eval (memory is written at the edge, as a RAM port) */
+    struct gcm_job *start_job;  /* taken this cycle: t_start, FAST-mode OpenSSL run            */
+    struct gcm_job *leave_job;  /* leaving this cycle: results into the job, decrypt release   */
+    bool wr_e;                  /* BIT: an engine out beat to store                            */
+    uint32_t wr_off;
+    uint8_t wr_n;
+    uint64_t now_e;
+};
+
+/* NULL on bad cfg (max_len 0) or out of memory. cfg NULL = defaults. */
+struct gcm_unit *gcm_unit_create(const struct gcm_unit_cfg *cfg);
+void gcm_unit_destroy(struct gcm_unit *u);
+void gcm_unit_eval(struct gcm_unit *u, uint64_t now);
+void gcm_unit_commit(struct gcm_unit *u);
+uint64_t gcm_unit_next_event(const struct gcm_unit *u, uint64_t now);
+/* A struct sim_block for sim_add() (name must outlive the sim). */
+struct sim_block gcm_unit_sim_block(struct gcm_unit *u, const char *name);
+/* No job inside and nothing on the out stream. */
+bool gcm_unit_idle(const struct gcm_unit *u);
+
+#endif

@@ -1,0 +1,50 @@
+/* host_mem.h - host memory as the device sees it: the IOVA windows the driver registered.
+ *
+ * Contract: the driver registers up to HOST_MEM_MAX_REGIONS regions (iova, host pointer,
+ * length); regions may not overlap in IOVA space. Every DMA the device makes goes through
+ * host_mem_read()/host_mem_write(), which succeed only when the WHOLE range [iova, iova + len)
+ * lies inside ONE registered region; otherwise they return -EFAULT and touch nothing (the IOMMU
+ * fault of a real platform: no stray DMA, not even a partial one). A range that straddles two
+ * adjacent regions is refused too, because the two host pointers need not be contiguous.
+ *
+ * All range arithmetic is done on "last byte" addresses, so iova + len wrapping past 2^64 is
+ * caught instead of producing a small end address.
+ *
+ * Timing: none. This is the memory itself; the dma block models the bus latency and bandwidth.
+ * State: a plain table owned by the caller (no global state); accesses are synchronous.
+ */
+#ifndef NICSIM_HOST_MEM_H
+#define NICSIM_HOST_MEM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HOST_MEM_MAX_REGIONS 16u
+
+struct host_mem_region {
+    uint64_t iova;  /* first IOVA of the region                                  */
+    uint64_t last;  /* last IOVA of the region (iova + len - 1, never wraps)      */
+    uint8_t *host;  /* host address of byte `iova`                               */
+};
+
+struct host_mem {
+    unsigned nregions;
+    struct host_mem_region region[HOST_MEM_MAX_REGIONS];
+    uint64_t faults; /* accesses refused with -EFAULT (reads and writes)         */
+};
+
+void host_mem_init(struct host_mem *hm);
+/* Register [iova, iova + len) backed by `host`. Returns 0, -EINVAL (NULL host, len 0,
+ * iova + len wraps past 2^64, or overlap with a registered region), -ENOSPC (table full). */
+int host_mem_register(struct host_mem *hm, uint64_t iova, void *host, size_t len);
+/* Remove the region that starts at `iova`. 0 or -ENOENT. DMA to it faults from now on. */
+int host_mem_unregister(struct host_mem *hm, uint64_t iova);
+/* True when [iova, iova + len) is non-empty, does not wrap and lies inside one region. */
+bool host_mem_valid(const struct host_mem *hm, uint64_t iova, uint64_t len);
+/* Copy len bytes from/to host memory. 0, or -EFAULT (range not inside one region, len 0,
+ * wrap): nothing is copied and hm->faults counts the refusal. */
+int host_mem_read(struct host_mem *hm, uint64_t iova, void *buf, size_t len);
+int host_mem_write(struct host_mem *hm, uint64_t iova, const void *buf, size_t len);
+
+#endif

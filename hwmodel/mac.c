@@ -1,0 +1,114 @@
+/* mac.c - wire serialisation (TX) and arrival (RX) (see mac.h). */
+#include "mac.h"
+
+#include <errno.h>
+#include <string.h>
+
+void tx_mac_init(struct tx_mac *m, struct nic_ctx *ctx, struct fifo *in, struct fifo *out)
+{
+    memset(m, 0, sizeof(*m));
+    m->ctx = ctx;
+    m->in = in;
+    m->out = out;
+}
+
+void tx_mac_eval(void *self, uint64_t now)
+{
+    struct tx_mac *m = self;
+    m->d = m->q;
+    m->emit = m->drop = NULL;
+    m->now_e = now;
+    bool wire_free = true;
+    if (m->q.cur) {
+        if (now < m->q.end || !fifo_can_push(m->out))
+            wire_free = false;
+        else {
+            m->emit = m->q.cur;
+            fifo_push(m->out, m->q.cur, now);
+            m->d.cur = NULL;
+        }
+    }
+    if (!wire_free)
+        return;
+    struct pkt *p = fifo_peek(m->in, now);
+    if (!p)
+        return;
+    if (p->drop) {
+        if (m->emit || !fifo_can_push(m->out))
+            return; /* one token into dma per cycle */
+        fifo_pop(m->in);
+        fifo_push(m->out, p, now);
+        m->drop = p;
+        return;
+    }
+    fifo_pop(m->in);
+    m->d.cur = p;
+    m->d.end = now + nic_ctx_wire_cycles(m->ctx, p->len);
+}
+
+void tx_mac_commit(void *self)
+{
+    struct tx_mac *m = self;
+    struct nic_ctx *c = m->ctx;
+    if (m->emit) {
+        struct pkt *p = m->emit;
+        if (m->wire)
+            m->wire(m->wire_user, p->data, p->len, m->now_e);
+        if (p->job) {
+            c->stats.tx.offloaded++;
+            c->sa_tx[p->sa].packets++;
+            c->sa_tx[p->sa].bytes += p->len;
+        }
+        nic_ctx_account(&c->stats.tx, 0, p->len, p->t_in, m->now_e);
+    }
+    if (m->drop)
+        nic_ctx_account(&c->stats.tx, m->drop->drop, m->drop->len, m->drop->t_in, m->now_e);
+    m->emit = m->drop = NULL;
+    m->q = m->d;
+    fifo_commit(m->in);
+    fifo_commit(m->out);
+}
+
+uint64_t tx_mac_next_event(const void *self, uint64_t now)
+{
+    const struct tx_mac *m = self;
+    if (m->q.cur)
+        return m->q.end > now ? m->q.end : now;
+    return fifo_next_event(m->in, now);
+}
+
+void rx_mac_init(struct rx_mac *m, struct nic_ctx *ctx, struct pkt_pool *pool,
+                 struct fifo *out)
+{
+    memset(m, 0, sizeof(*m));
+    m->ctx = ctx;
+    m->pool = pool;
+    m->out = out;
+}
+
+int rx_mac_frame(struct rx_mac *m, const uint8_t *frame, size_t len, uint64_t now)
+{
+    struct nic_dir_stats *ds = &m->ctx->stats.rx;
+    ds->in++;
+    ds->bytes_in += len;
+    if (len == 0 || len > m->ctx->p.mtu || !frame) {
+        ds->dropped[NIC_DROP_BAD_SYNTAX]++;
+        return -EINVAL;
+    }
+    struct pkt *p = fifo_can_push(m->out) ? pkt_pool_get(m->pool) : NULL;
+    if (!p) {
+        ds->dropped[NIC_DROP_RX_FIFO_FULL]++;
+        return -EAGAIN;
+    }
+    memcpy(p->data, frame, len);
+    p->len = (uint32_t)len;
+    p->dir = PKT_RX;
+    p->id = m->next_id++;
+    p->t_in = now;
+    uint64_t start = m->wire_free > now ? m->wire_free : now;
+    m->wire_free = start + nic_ctx_wire_cycles(m->ctx, (uint32_t)len);
+    fifo_push(m->out, p, m->wire_free);
+    /* Between cycles: the push lands at once, as if committed at the last edge. */
+    m->out->wr_q = m->out->wr_d;
+    return 0;
+}

@@ -1,0 +1,49 @@
+/* mac.h - the wire side of the card: TX serialisation at params.wire_gbps, RX arrival.
+ *
+ * tx_mac takes packets from the TX pool in order. A live packet occupies the wire for
+ * nic_ctx_wire_cycles(len) cycles (Ethernet framing overhead included) and is handed to the
+ * wire callback in the cycle its last byte leaves; then its token goes to dma for the
+ * completion. Dropped packets go straight to dma. One token per cycle.
+ * RX arrival (mac_rx_frame) is a host-side call between cycles: the frame is copied into an
+ * on-card buffer and becomes visible to esp_rx when its last byte has arrived.
+ */
+#ifndef NICSIM_MAC_H
+#define NICSIM_MAC_H
+
+#include "fifo.h"
+#include "nic_ctx.h"
+#include "pkt_pool.h"
+
+typedef void (*mac_wire_fn)(void *user, const uint8_t *frame, size_t len, uint64_t cycle);
+
+struct tx_mac {
+    struct nic_ctx *ctx;
+    struct fifo *in, *out;
+    mac_wire_fn wire;
+    void *wire_user;
+    struct { struct pkt *cur; uint64_t end; } q, d;
+    struct pkt *emit;   /* commit action: frame leaving this cycle */
+    struct pkt *drop;   /* commit action: dropped token forwarded this cycle */
+    uint64_t now_e;
+};
+
+void tx_mac_init(struct tx_mac *m, struct nic_ctx *ctx, struct fifo *in, struct fifo *out);
+void tx_mac_eval(void *self, uint64_t now);
+void tx_mac_commit(void *self);
+uint64_t tx_mac_next_event(const void *self, uint64_t now);
+
+struct rx_mac {
+    struct nic_ctx *ctx;
+    struct pkt_pool *pool;
+    struct fifo *out;
+    uint64_t wire_free;  /* cycle the RX wire is free for the next frame's first byte */
+    uint32_t next_id;
+};
+
+void rx_mac_init(struct rx_mac *m, struct nic_ctx *ctx, struct pkt_pool *pool,
+                 struct fifo *out);
+/* Host side, between cycles: a frame arrives now. 0, -EAGAIN (no buffer / FIFO full: counted
+ * rx_fifo_full), -EINVAL (len 0 or > mtu: counted bad_syntax). */
+int rx_mac_frame(struct rx_mac *m, const uint8_t *frame, size_t len, uint64_t now);
+
+#endif

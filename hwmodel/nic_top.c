@@ -1,0 +1,369 @@
+/* nic_top.c - one whole card: the blocks, the links between them, the host-side API
+ * (nicsim.h). Pipeline (one token per packet, FIFOs between blocks):
+ *
+ *   TX: dma.tx_out -> esp_tx -> gcm_pool(tx) -> tx_mac -> wire ; tx_mac -> dma.tx_done
+ *   RX: wire -> rx_mac -> esp_rx -> gcm_pool(rx) -> esp_rx_post -> dma.rx_in -> host
+ *
+ * SA programming writes the CAM, the key RAM and the sequence state between cycles, as the
+ * firmware's CSR writes land on a clock edge.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dma.h"
+#include "esp_rx.h"
+#include "esp_tx.h"
+#include "gcm_pool.h"
+#include "host_mem.h"
+#include "mac.h"
+#include "nic_ctx.h"
+#include "nicsim/nicsim.h"
+#include "pkt_pool.h"
+#include "sim.h"
+
+#define NIC_FIFO_DEPTH 8u
+#define NIC_ID 0x4e494353u /* "NICS" */
+#define NIC_VERSION 0x00000100u
+
+struct nic {
+    struct nic_ctx ctx;
+    struct sim sim;
+    struct host_mem hm;
+    struct pkt_pool pool;
+    struct gcm_job *jobs;
+    struct dma dma;
+    struct fifo tx_pool_in, tx_mac_in, tx_done, rx_in, rx_pool_in, rx_post_in, rx_dma_in;
+    struct esp_tx esp_tx;
+    struct gcm_pool gp_tx, gp_rx;
+    struct tx_mac tx_mac;
+    struct rx_mac rx_mac;
+    struct esp_rx esp_rx;
+    struct esp_rx_post esp_rx_post;
+    struct nic_stats view; /* nic_get_stats() result: ctx.stats merged with dma counters */
+};
+
+static const char *const drop_names[] = {
+#define X(id, name, doc) name,
+#include "nicsim/drops.def"
+#undef X
+};
+
+const char *nic_drop_name(enum nic_drop d)
+{
+    return (unsigned)d < NIC_DROP_COUNT ? drop_names[d] : "?";
+}
+
+static int fail(char *err, size_t errlen, const char *msg)
+{
+    if (err && errlen)
+        snprintf(err, errlen, "%s", msg);
+    return -1;
+}
+
+static int tables_init(struct nic_ctx *c)
+{
+    struct sa_cam_params cp = {c->p.rx_sa_entries, c->p.tx_sa_entries, c->p.cam_latency};
+    if (sa_cam_init(&c->cam, &cp))
+        return -1;
+    c->kr_tx = key_ram_create(c->p.tx_sa_entries);
+    c->kr_rx = key_ram_create(c->p.rx_sa_entries);
+    struct esn_params etx = {c->p.tx_sa_entries, 0};
+    struct esn_params erx = {c->p.rx_sa_entries, ESN_MAX_WINDOW};
+    if (!c->kr_tx || !c->kr_rx || esn_init(&c->esn_tx, &etx) || esn_init(&c->esn_rx, &erx))
+        return -1;
+    c->sa_tx = calloc(c->p.tx_sa_entries, sizeof(*c->sa_tx));
+    c->sa_rx = calloc(c->p.rx_sa_entries, sizeof(*c->sa_rx));
+    return c->sa_tx && c->sa_rx ? 0 : -1;
+}
+
+static int add_block(struct nic *n, const char *name, void *self, void (*eval)(void *, uint64_t),
+                     void (*commit)(void *), uint64_t (*next)(const void *, uint64_t))
+{
+    struct sim_block b = {name, self, eval, commit, next};
+    return sim_add(&n->sim, &b);
+}
+
+struct nic *nic_create(const struct nicsim_params *p, char *err, size_t errlen)
+{
+    char msg[160];
+    if (nicsim_params_check(p, msg, sizeof(msg))) {
+        fail(err, errlen, msg);
+        return NULL;
+    }
+    struct nic *n = calloc(1, sizeof(*n));
+    if (!n) {
+        fail(err, errlen, "out of memory");
+        return NULL;
+    }
+    struct nic_ctx *c = &n->ctx;
+    c->p = *p;
+    /* wire: cycles per byte = 8 bits / (Gb/s) * MHz / 1000 */
+    c->wire_cycles_num = 8ull * p->clock_mhz;
+    c->wire_cycles_den = 1000ull * p->wire_gbps;
+    sim_init(&n->sim);
+    host_mem_init(&n->hm);
+
+    struct gcm_unit_cfg ucfg;
+    gcm_unit_cfg_default(&ucfg);
+    ucfg.mode = p->data_mode ? GCM_DATA_BIT : GCM_DATA_FAST;
+    ucfg.force_portable = p->force_portable != 0;
+    ucfg.max_len = p->mtu + PKT_TAILROOM;
+
+    struct dma_cfg dcfg;
+    int bad = tables_init(c) || pkt_pool_init(&n->pool, p->pkt_buffers, p->mtu);
+    n->jobs = bad ? NULL : calloc(p->pkt_buffers, sizeof(*n->jobs));
+    bad = bad || !n->jobs;
+    struct fifo *fifos[] = {&n->tx_pool_in, &n->tx_mac_in, &n->tx_done, &n->rx_in,
+                            &n->rx_pool_in, &n->rx_post_in, &n->rx_dma_in};
+    for (size_t i = 0; i < sizeof(fifos) / sizeof(fifos[0]); i++)
+        bad = bad || fifo_init(fifos[i], i == 3 ? p->pkt_buffers : NIC_FIFO_DEPTH);
+    if (!bad) {
+        dma_cfg_from_params(&dcfg, p, &n->pool, &n->hm);
+        bad = dma_init(&n->dma, &dcfg, &n->tx_done, &n->rx_dma_in) ||
+              gcm_pool_init(&n->gp_tx, p->engines, &ucfg, p->pkt_buffers, &n->tx_pool_in,
+                            &n->tx_mac_in) ||
+              gcm_pool_init(&n->gp_rx, p->engines, &ucfg, p->pkt_buffers, &n->rx_pool_in,
+                            &n->rx_post_in);
+    }
+    if (bad) {
+        nic_destroy(n);
+        fail(err, errlen, "out of memory (or OpenSSL unavailable) creating the device");
+        return NULL;
+    }
+    esp_tx_init(&n->esp_tx, c, &n->pool, n->jobs, &n->dma.tx_out, &n->tx_pool_in);
+    tx_mac_init(&n->tx_mac, c, &n->tx_mac_in, &n->tx_done);
+    rx_mac_init(&n->rx_mac, c, &n->pool, &n->rx_in);
+    esp_rx_init(&n->esp_rx, c, &n->pool, n->jobs, &n->rx_in, &n->rx_pool_in);
+    esp_rx_post_init(&n->esp_rx_post, c, &n->rx_post_in, &n->rx_dma_in);
+
+    struct sim_block dmab = DMA_BLOCK(&n->dma);
+    struct sim_block poolb = PKT_POOL_BLOCK(&n->pool);
+    bad = sim_add(&n->sim, &dmab) ||
+          add_block(n, "esp_tx", &n->esp_tx, esp_tx_eval, esp_tx_commit, esp_tx_next_event) ||
+          gcm_pool_add_to_sim(&n->gp_tx, &n->sim, "gcm_tx") ||
+          add_block(n, "tx_mac", &n->tx_mac, tx_mac_eval, tx_mac_commit, tx_mac_next_event) ||
+          add_block(n, "esp_rx", &n->esp_rx, esp_rx_eval, esp_rx_commit, esp_rx_next_event) ||
+          gcm_pool_add_to_sim(&n->gp_rx, &n->sim, "gcm_rx") ||
+          add_block(n, "esp_rx_post", &n->esp_rx_post, esp_rx_post_eval, esp_rx_post_commit,
+                    esp_rx_post_next_event) ||
+          sim_add(&n->sim, &poolb);
+    if (bad) {
+        nic_destroy(n);
+        fail(err, errlen, "too many blocks for the scheduler (engines too large)");
+        return NULL;
+    }
+    return n;
+}
+
+void nic_destroy(struct nic *n)
+{
+    if (!n)
+        return;
+    struct nic_ctx *c = &n->ctx;
+    if (n->dma.rq)
+        dma_free(&n->dma);
+    if (n->gp_tx.rob)
+        gcm_pool_free(&n->gp_tx);
+    if (n->gp_rx.rob)
+        gcm_pool_free(&n->gp_rx);
+    struct fifo *fifos[] = {&n->tx_pool_in, &n->tx_mac_in, &n->tx_done, &n->rx_in,
+                            &n->rx_pool_in, &n->rx_post_in, &n->rx_dma_in};
+    for (size_t i = 0; i < sizeof(fifos) / sizeof(fifos[0]); i++)
+        fifo_free(fifos[i]);
+    free(n->jobs);
+    if (n->pool.pkts)
+        pkt_pool_free(&n->pool);
+    sa_cam_destroy(&c->cam);
+    key_ram_destroy(c->kr_tx);
+    key_ram_destroy(c->kr_rx);
+    esn_destroy(&c->esn_tx);
+    esn_destroy(&c->esn_rx);
+    free(c->sa_tx);
+    free(c->sa_rx);
+    free(n);
+}
+
+const struct nicsim_params *nic_params(const struct nic *n)
+{
+    return &n->ctx.p;
+}
+
+int nic_host_register(struct nic *n, uint64_t iova, void *host, size_t len)
+{
+    return host_mem_register(&n->hm, iova, host, len);
+}
+
+/* MMIO map (provisional until regs.def): 0x000 ID, 0x004 VERSION, 0x100 + 4 * dma_reg. */
+uint32_t nic_mmio_read(struct nic *n, uint32_t off)
+{
+    if (off == 0x000)
+        return NIC_ID;
+    if (off == 0x004)
+        return NIC_VERSION;
+    if (off >= NIC_MMIO_DMA_BASE && off < NIC_MMIO_DMA_BASE + 4u * DMA_NREGS && !(off & 3))
+        return dma_csr_read(&n->dma, (enum dma_reg)((off - NIC_MMIO_DMA_BASE) / 4));
+    return 0;
+}
+
+void nic_mmio_write(struct nic *n, uint32_t off, uint32_t value)
+{
+    if (off >= NIC_MMIO_DMA_BASE && off < NIC_MMIO_DMA_BASE + 4u * DMA_NREGS && !(off & 3))
+        dma_csr_write(&n->dma, (enum dma_reg)((off - NIC_MMIO_DMA_BASE) / 4), value);
+}
+
+/* ---- SAs --------------------------------------------------------------------------------- */
+
+static int sa_check(const struct nic_sa *sa)
+{
+    if (sa->dir > NIC_SA_OUT || sa->mode > NIC_SA_TUNNEL || sa->offload > NIC_OFFLOAD_PACKET ||
+        (sa->icv_len != 8 && sa->icv_len != 12 && sa->icv_len != 16) ||
+        (sa->keymat_len != 20 && sa->keymat_len != 28 && sa->keymat_len != 36) || sa->spi == 0)
+        return -EINVAL;
+    if (!sa->esn && sa->seq > 0xffffffffull)
+        return -EINVAL;
+    return 0;
+}
+
+int nic_sa_add(struct nic *n, const struct nic_sa *sa)
+{
+    struct nic_ctx *c = &n->ctx;
+    int rc = sa_check(sa);
+    if (rc)
+        return rc;
+    struct sa_cam_cfg cfg = {sa->mode, sa->offload, sa->icv_len,
+                             (uint8_t)((sa->esn ? SA_CFG_ESN : 0) | (sa->v6 ? SA_CFG_OUTER_V6 : 0))};
+    int idx;
+    if (sa->dir == NIC_SA_OUT) {
+        struct sa_cam_tx_entry e = {.spi = sa->spi, .cfg = cfg};
+        memcpy(e.outer_saddr, sa->tun_src, 16);
+        memcpy(e.outer_daddr, sa->tun_dst, 16);
+        idx = sa_cam_tx_add(&c->cam, &e);
+        if (idx < 0)
+            return idx;
+        if (key_ram_write(c->kr_tx, (uint32_t)idx, sa->keymat, sa->keymat_len) ||
+            esn_sa_tx(&c->esn_tx, (uint32_t)idx, sa->esn)) {
+            nic_sa_delete(n, NIC_SA_OUT, idx);
+            return -EINVAL;
+        }
+        /* firmware loads the counter: the next packet gets seq + 1 */
+        esn_tx_set(&c->esn_tx, (uint32_t)idx, sa->seq);
+    } else {
+        cfg.flags &= (uint8_t)~SA_CFG_OUTER_V6;
+        struct sa_rx_key key = {.spi = sa->spi, .proto = SA_CAM_PROTO_ESP, .v6 = sa->v6};
+        memcpy(key.daddr, sa->daddr, sa->v6 ? 16 : 4);
+        idx = sa_cam_rx_add(&c->cam, &key, &cfg);
+        if (idx < 0)
+            return idx;
+        uint32_t w = sa->replay_window ? sa->replay_window : c->p.replay_window;
+        int erc = sa->offload == NIC_OFFLOAD_PACKET
+                      ? esn_sa_rx_packet(&c->esn_rx, (uint32_t)idx, sa->esn, w)
+                      : esn_sa_rx_crypto(&c->esn_rx, (uint32_t)idx, sa->esn, w);
+        if (erc || key_ram_write(c->kr_rx, (uint32_t)idx, sa->keymat, sa->keymat_len)) {
+            nic_sa_delete(n, NIC_SA_IN, idx);
+            return -EINVAL;
+        }
+        /* restore: seq is the highest SN software has seen (the window top) */
+        if (sa->seq && sa->offload == NIC_OFFLOAD_PACKET)
+            esn_rx_set(&c->esn_rx, (uint32_t)idx, sa->seq);
+        else if (sa->seq && sa->esn) {
+            uint64_t b = esn_bottom(sa->seq, w);
+            esn_rx_advance(&c->esn_rx, (uint32_t)idx, (uint32_t)(b >> 32), (uint32_t)b);
+        }
+    }
+    return idx;
+}
+
+int nic_sa_delete(struct nic *n, enum nic_sa_dir dir, int handle)
+{
+    struct nic_ctx *c = &n->ctx;
+    if (handle < 0)
+        return -ENOENT;
+    uint32_t i = (uint32_t)handle;
+    int rc = dir == NIC_SA_OUT ? sa_cam_tx_del(&c->cam, i) : sa_cam_rx_del(&c->cam, i);
+    if (rc)
+        return -ENOENT;
+    key_ram_free(dir == NIC_SA_OUT ? c->kr_tx : c->kr_rx, i);
+    esn_sa_clear(dir == NIC_SA_OUT ? &c->esn_tx : &c->esn_rx, i);
+    struct sa_counters *sc = dir == NIC_SA_OUT ? &c->sa_tx[i] : &c->sa_rx[i];
+    memset(sc, 0, sizeof(*sc));
+    return 0;
+}
+
+int nic_sa_advance_esn(struct nic *n, int handle, uint32_t seq_hi, uint32_t bottom)
+{
+    if (handle < 0)
+        return -ENOENT;
+    return esn_rx_advance(&n->ctx.esn_rx, (uint32_t)handle, seq_hi, bottom);
+}
+
+int nic_sa_stats(const struct nic *n, enum nic_sa_dir dir, int handle, uint64_t *packets,
+                 uint64_t *bytes)
+{
+    const struct nic_ctx *c = &n->ctx;
+    if (handle < 0)
+        return -ENOENT;
+    uint32_t i = (uint32_t)handle;
+    bool live = dir == NIC_SA_OUT ? sa_cam_tx_get(&c->cam, i) != NULL
+                                  : sa_cam_rx_get(&c->cam, i) != NULL;
+    if (!live)
+        return -ENOENT;
+    const struct sa_counters *sc = dir == NIC_SA_OUT ? &c->sa_tx[i] : &c->sa_rx[i];
+    *packets = sc->packets;
+    *bytes = sc->bytes;
+    return 0;
+}
+
+/* ---- wire, time, statistics ------------------------------------------------------------ */
+
+void nic_set_wire_tx(struct nic *n, nic_wire_fn fn, void *user)
+{
+    n->tx_mac.wire = fn;
+    n->tx_mac.wire_user = user;
+}
+
+int nic_wire_rx(struct nic *n, const uint8_t *frame, size_t len)
+{
+    return rx_mac_frame(&n->rx_mac, frame, len, n->sim.cycle);
+}
+
+uint64_t nic_cycle(const struct nic *n)
+{
+    return n->sim.cycle;
+}
+
+uint64_t nic_steps(const struct nic *n)
+{
+    return n->sim.steps;
+}
+
+bool nic_run(struct nic *n, uint64_t max_cycles)
+{
+    uint64_t limit = n->sim.cycle + max_cycles;
+    if (limit < n->sim.cycle)
+        limit = SIM_NEVER - 1;
+    return sim_run(&n->sim, limit);
+}
+
+const struct nic_stats *nic_get_stats(const struct nic *n)
+{
+    struct nic *m = (struct nic *)n; /* the view is a cache, not device state */
+    const struct dma_stats *ds = dma_get_stats(&n->dma);
+    m->view = n->ctx.stats;
+    struct nic_dir_stats *tx = &m->view.tx, *rx = &m->view.rx;
+    tx->dropped[NIC_DROP_DMA_ERROR] += ds->tx_dma_error;
+    tx->dropped[NIC_DROP_BAD_DESC] += ds->tx_bad_desc;
+    tx->in = tx->out;
+    for (unsigned i = 1; i < NIC_DROP_COUNT; i++)
+        tx->in += tx->dropped[i];
+    tx->bytes_in = ds->bytes_read;
+    /* RX packets the pipeline passed on can still fail in dma (no buffer posted). */
+    rx->dropped[NIC_DROP_RX_NO_BUFFER] += ds->rx_no_buffer;
+    rx->dropped[NIC_DROP_RX_TOO_SMALL] += ds->rx_too_small;
+    rx->dropped[NIC_DROP_DMA_ERROR] += ds->rx_dma_error;
+    uint64_t lost = ds->rx_no_buffer + ds->rx_too_small + ds->rx_dma_error;
+    rx->out = rx->out > lost ? rx->out - lost : 0;
+    m->view.engine_busy_cycles = n->gp_tx.busy_cycles + n->gp_rx.busy_cycles;
+    return &m->view;
+}

@@ -1,0 +1,54 @@
+/* sim.h - the clock, the blocks and the scheduler of the RTL-style C model.
+ *
+ * Every block of the device is a struct of registers kept twice, as `q` (the current value, what
+ * the flops hold) and `d` (the next value), plus three functions:
+ *   X_eval(X *)    starts with d = q (hold), reads only q and its input ports, writes d and its
+ *                  outputs; it never changes q, so blocks may be evaluated in any order.
+ *   X_commit(X *)  the clock edge: q = d.
+ *   X_next_event(const X *, now)  the earliest cycle >= now whose eval can change the block's
+ *                  state or outputs: now while it works (or a beat is offered on one of its
+ *                  ports), a later cycle while it only waits out a latency, SIM_NEVER when idle.
+ * The scheduler evaluates every block, commits every block, and then, if no block needs the
+ * next cycle, jumps the cycle counter to the earliest pending event: an idle device costs nothing
+ * and a block that waits out a latency costs one step, not one step per cycle.
+ *
+ * Determinism: blocks are evaluated and committed in registration order; no block may depend on
+ * that order (outputs are Moore: taken from q only). No global state: a device is one struct sim
+ * plus its blocks, and several devices live in one process.
+ */
+#ifndef NICSIM_SIM_H
+#define NICSIM_SIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define SIM_NEVER UINT64_MAX
+#define SIM_MAX_BLOCKS 32
+
+struct sim_block {
+    const char *name;
+    void *self;
+    void (*eval)(void *self, uint64_t now);
+    void (*commit)(void *self);
+    uint64_t (*next_event)(const void *self, uint64_t now);
+};
+
+struct sim {
+    uint64_t cycle;          /* cycles elapsed since reset                                  */
+    uint64_t steps;          /* eval/commit rounds actually run (cycle - steps were skipped) */
+    unsigned nblocks;
+    struct sim_block blocks[SIM_MAX_BLOCKS];
+};
+
+void sim_init(struct sim *s);
+/* Register a block; returns 0, or -1 when SIM_MAX_BLOCKS are already registered. */
+int sim_add(struct sim *s, const struct sim_block *b);
+/* One clock: eval all, commit all, cycle + 1. */
+void sim_step(struct sim *s);
+/* Earliest cycle >= s->cycle whose eval can change any block (SIM_NEVER if all idle). */
+uint64_t sim_next_event(const struct sim *s);
+/* Step, skipping idle cycles, until every block is idle or the cycle counter reaches `limit`.
+ * Returns true if the device went idle, false if the limit was hit first. */
+bool sim_run(struct sim *s, uint64_t limit);
+
+#endif

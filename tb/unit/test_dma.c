@@ -1,0 +1,1008 @@
+/* test_dma.c - the dma block in a sim: rings in a malloc'd, guarded host memory block, a tiny
+ * pipeline stand-in that takes TX tokens and returns them (optionally out of order, optionally
+ * dropped) after a hold time, RX tokens injected between clock steps.
+ * Checks: byte-exact frames, in-order completions, error completions and counters, CSR errors,
+ * no DMA outside registered memory (guard bytes), RX drops, and the timing formulas of
+ * docs/dma.md (lone packet, bandwidth- and max-reads-limited streams, idle skipping). */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dma.h"
+#include "nicsim/nicsim.h"
+
+#define MEM_IOVA 0x40000000ull
+#define MEM_LEN (1u << 20)
+#define GUARD 4096u
+#define GUARD_BYTE 0xa5
+#define OFF_TXD 0x0000u
+#define OFF_TXC 0x2000u
+#define OFF_RXD 0x4000u
+#define OFF_RXC 0x6000u
+#define OFF_TXWB 0x7f00u
+#define OFF_RXWB 0x7f40u
+#define OFF_FRAMES 0x10000u
+#define OFF_RXBUF 0x80000u
+#define SLOT 0x2800u /* one frame/buffer slot, > 9216 */
+#define NSLOTS 32u
+#define MAXREC 256u
+
+struct held {
+    struct pkt *p;
+    uint64_t at;
+};
+
+/* The pipeline stand-in: a sim block with private state (test code, not a model block). */
+struct cons {
+    struct tb *tb;
+    uint64_t hold_default;
+    uint64_t hold[MAXREC];   /* per id, if nonzero                                      */
+    uint8_t drop[MAXREC];    /* per id: pkt->drop to return                            */
+    struct held held[64];
+    unsigned nheld;
+    unsigned n;              /* arrivals                                                */
+    uint64_t arr_cycle[MAXREC];
+    uint32_t arr_id[MAXREC], arr_cookie[MAXREC];
+    bool arr_data_ok[MAXREC];
+    bool arr_has_sa[MAXREC];
+    uint16_t arr_sa[MAXREC];
+    unsigned nret;
+    uint32_t ret_id[MAXREC]; /* order in which tokens went back                         */
+    uint32_t max_in_use;     /* most pool buffers held at once                          */
+    uint64_t release_at;     /* if nonzero: hold every token at least until this cycle  */
+};
+
+struct tb {
+    struct sim sim;
+    struct host_mem hm;
+    struct pkt_pool pool;
+    struct dma dma;
+    struct fifo tx_done, rx_in;
+    struct cons cons;
+    uint8_t *raw, *mem;
+    uint32_t txd_size, txc_size, rxd_size, rxc_size;
+};
+
+struct tb_opts {
+    uint32_t lat, bw_num, bw_den, max_reads, pool, mtu;
+    uint32_t txd_size, txc_size, rxd_size, rxc_size;
+    bool no_wb;
+};
+
+static const struct tb_opts defaults = {
+    .lat = 100, .bw_num = 32, .bw_den = 1, .max_reads = 16, .pool = 32, .mtu = 9216,
+    .txd_size = 64, .txc_size = 64, .rxd_size = 64, .rxc_size = 64,
+};
+
+/* ---- pipeline stand-in ------------------------------------------------------------------ */
+static void cons_eval(void *self, uint64_t now)
+{
+    struct cons *c = self;
+    struct dma *dma = &c->tb->dma;
+    if (pkt_pool_in_use(&c->tb->pool) > c->max_in_use)
+        c->max_in_use = pkt_pool_in_use(&c->tb->pool);
+    struct pkt *p = fifo_peek(&dma->tx_out, now);
+    if (p && c->nheld < 64 && c->n < MAXREC) {
+        fifo_pop(&dma->tx_out);
+        unsigned k = c->n++;
+        c->arr_cycle[k] = now;
+        c->arr_id[k] = p->id;
+        c->arr_cookie[k] = p->cookie;
+        c->arr_has_sa[k] = p->has_sa;
+        c->arr_sa[k] = p->sa;
+        /* Frames are posted at OFF_FRAMES + cookie * SLOT (see post_tx). */
+        const uint8_t *want = c->tb->mem + OFF_FRAMES + (p->cookie % NSLOTS) * SLOT;
+        c->arr_data_ok[k] = memcmp(p->data, want, p->len) == 0;
+        uint64_t h = p->id < MAXREC && c->hold[p->id] ? c->hold[p->id] : c->hold_default;
+        if (p->id < MAXREC)
+            p->drop = c->drop[p->id];
+        uint64_t at = now + h > c->release_at ? now + h : c->release_at;
+        c->held[c->nheld++] = (struct held){p, at};
+    }
+    /* Return the earliest-due token (ties: lowest id): out of order when holds differ. */
+    int best = -1;
+    for (unsigned i = 0; i < c->nheld; i++) {
+        if (c->held[i].at > now)
+            continue;
+        if (best < 0 || c->held[i].at < c->held[best].at ||
+            (c->held[i].at == c->held[best].at && c->held[i].p->id < c->held[best].p->id))
+            best = (int)i;
+    }
+    if (best >= 0 && fifo_can_push(&c->tb->tx_done)) {
+        struct pkt *r = c->held[best].p;
+        c->ret_id[c->nret++ % MAXREC] = r->id;
+        fifo_push(&c->tb->tx_done, r, now);
+        c->held[best] = c->held[--c->nheld];
+    }
+}
+
+static void cons_commit(void *self)
+{
+    struct cons *c = self;
+    fifo_commit(&c->tb->tx_done);
+}
+
+static uint64_t cons_next_event(const void *self, uint64_t now)
+{
+    const struct cons *c = self;
+    uint64_t t = fifo_next_event(&c->tb->dma.tx_out, now);
+    for (unsigned i = 0; i < c->nheld; i++) {
+        uint64_t a = c->held[i].at > now ? c->held[i].at : now;
+        if (a < t)
+            t = a;
+    }
+    return t;
+}
+
+/* ---- bench ------------------------------------------------------------------------------ */
+static uint64_t iova(uint32_t off) { return MEM_IOVA + off; }
+
+static struct tb *tb_new(const struct tb_opts *o)
+{
+    struct tb *t = calloc(1, sizeof(*t));
+    cr_assert_not_null(t);
+    t->raw = malloc(MEM_LEN + 2 * GUARD);
+    cr_assert_not_null(t->raw);
+    memset(t->raw, GUARD_BYTE, MEM_LEN + 2 * GUARD);
+    t->mem = t->raw + GUARD;
+    memset(t->mem, 0, MEM_LEN);
+    host_mem_init(&t->hm);
+    cr_assert_eq(host_mem_register(&t->hm, MEM_IOVA, t->mem, MEM_LEN), 0);
+    cr_assert_eq(pkt_pool_init(&t->pool, o->pool, 9216), 0);
+    cr_assert_eq(fifo_init(&t->tx_done, 8), 0);
+    cr_assert_eq(fifo_init(&t->rx_in, 8), 0);
+    struct dma_cfg cfg = {.lat_cycles = o->lat, .bw_num = o->bw_num, .bw_den = o->bw_den,
+                          .max_reads = o->max_reads, .mtu = o->mtu, .pool = &t->pool,
+                          .hm = &t->hm};
+    cr_assert_eq(dma_init(&t->dma, &cfg, &t->tx_done, &t->rx_in), 0);
+    t->cons.tb = t;
+    t->cons.hold_default = 1;
+    sim_init(&t->sim);
+    cr_assert_eq(sim_add(&t->sim, &(struct sim_block)DMA_BLOCK(&t->dma)), 0);
+    cr_assert_eq(sim_add(&t->sim, &(struct sim_block){"cons", &t->cons, cons_eval,
+                                                       cons_commit, cons_next_event}),
+                 0);
+    cr_assert_eq(sim_add(&t->sim, &(struct sim_block)PKT_POOL_BLOCK(&t->pool)), 0);
+    t->txd_size = o->txd_size;
+    t->txc_size = o->txc_size;
+    t->rxd_size = o->rxd_size;
+    t->rxc_size = o->rxc_size;
+    struct dma *d = &t->dma;
+    dma_csr_write(d, DMA_TX_RING_BASE_LO, (uint32_t)iova(OFF_TXD));
+    dma_csr_write(d, DMA_TX_RING_BASE_HI, (uint32_t)(iova(OFF_TXD) >> 32));
+    dma_csr_write(d, DMA_TX_RING_SIZE, o->txd_size);
+    dma_csr_write(d, DMA_TX_CPL_BASE_LO, (uint32_t)iova(OFF_TXC));
+    dma_csr_write(d, DMA_TX_CPL_SIZE, o->txc_size);
+    dma_csr_write(d, DMA_RX_RING_BASE_LO, (uint32_t)iova(OFF_RXD));
+    dma_csr_write(d, DMA_RX_RING_SIZE, o->rxd_size);
+    dma_csr_write(d, DMA_RX_CPL_BASE_LO, (uint32_t)iova(OFF_RXC));
+    dma_csr_write(d, DMA_RX_CPL_SIZE, o->rxc_size);
+    if (!o->no_wb) {
+        dma_csr_write(d, DMA_TX_CPL_WB_LO, (uint32_t)iova(OFF_TXWB));
+        dma_csr_write(d, DMA_RX_CPL_WB_LO, (uint32_t)iova(OFF_RXWB));
+    }
+    dma_csr_write(d, DMA_CTRL, DMA_CTRL_TX_EN | DMA_CTRL_RX_EN);
+    cr_assert_eq(dma_csr_read(d, DMA_CTRL), DMA_CTRL_TX_EN | DMA_CTRL_RX_EN);
+    cr_assert_eq(dma_get_stats(d)->csr_errors, 0);
+    return t;
+}
+
+static void tb_guards_intact(const struct tb *t)
+{
+    for (size_t i = 0; i < GUARD; i++) {
+        cr_assert_eq(t->raw[i], GUARD_BYTE, "guard before the region changed at -%zu", GUARD - i);
+        cr_assert_eq(t->raw[GUARD + MEM_LEN + i], GUARD_BYTE, "guard after changed at +%zu", i);
+    }
+}
+
+/* Every packet back in the pool, no protocol errors. */
+static void tb_conserved(const struct tb *t)
+{
+    cr_assert_eq(pkt_pool_in_use(&t->pool), 0, "buffers still held: %u", pkt_pool_in_use(&t->pool));
+    cr_assert_eq(t->pool.stats.double_put, 0);
+    cr_assert_eq(t->pool.stats.bad_put, 0);
+    cr_assert_eq(dma_get_stats(&t->dma)->port_errors, 0);
+}
+
+static void tb_free(struct tb *t)
+{
+    tb_guards_intact(t);
+    dma_free(&t->dma);
+    fifo_free(&t->tx_done);
+    fifo_free(&t->rx_in);
+    pkt_pool_free(&t->pool);
+    free(t->raw);
+    free(t);
+}
+
+/* Run until idle (bounded). */
+static void tb_run(struct tb *t)
+{
+    cr_assert(sim_run(&t->sim, t->sim.cycle + 10000000), "device did not go idle");
+}
+
+/* Advance to the start of cycle `target`: every cycle < target has been evaluated if it had
+ * an event, none >= target has. */
+static void tb_run_to(struct tb *t, uint64_t target)
+{
+    while (t->sim.cycle < target) {
+        uint64_t next = sim_next_event(&t->sim);
+        if (next >= target) {
+            t->sim.cycle = target;
+            return;
+        }
+        if (next > t->sim.cycle)
+            t->sim.cycle = next;
+        sim_step(&t->sim);
+    }
+}
+
+static void fill_frame(struct tb *t, uint32_t slot, uint32_t len)
+{
+    uint8_t *f = t->mem + OFF_FRAMES + slot * SLOT;
+    for (uint32_t j = 0; j < len; j++)
+        f[j] = (uint8_t)(slot * 7 + j * 13 + (j >> 8));
+}
+
+static void post_tx_raw(struct tb *t, uint32_t idx, uint64_t addr, uint32_t len, uint16_t flags,
+                        uint32_t cookie, uint16_t sa)
+{
+    struct nic_tx_desc d = {.addr = addr, .len = len, .sa_handle = sa, .flags = flags,
+                            .cookie = cookie, .seq_hi = 0};
+    memcpy(t->mem + OFF_TXD + (idx % t->txd_size) * sizeof(d), &d, sizeof(d));
+}
+
+/* A valid descriptor for frame slot cookie % NSLOTS. */
+static void post_tx(struct tb *t, uint32_t idx, uint32_t cookie, uint32_t len)
+{
+    fill_frame(t, cookie % NSLOTS, len);
+    post_tx_raw(t, idx, iova(OFF_FRAMES + (cookie % NSLOTS) * SLOT), len, 0, cookie, 0);
+}
+
+static struct nic_tx_cpl txc_at(const struct tb *t, uint32_t i)
+{
+    struct nic_tx_cpl c;
+    memcpy(&c, t->mem + OFF_TXC + (i % t->txc_size) * sizeof(c), sizeof(c));
+    return c;
+}
+
+static struct nic_rx_cpl rxc_at(const struct tb *t, uint32_t i)
+{
+    struct nic_rx_cpl c;
+    memcpy(&c, t->mem + OFF_RXC + (i % t->rxc_size) * sizeof(c), sizeof(c));
+    return c;
+}
+
+static uint32_t wb_at(const struct tb *t, uint32_t off)
+{
+    uint32_t v;
+    memcpy(&v, t->mem + off, sizeof(v));
+    return v;
+}
+
+static uint64_t X(const struct tb *t, uint64_t bytes) { return dma_xfer_cycles(&t->dma.cfg, bytes); }
+
+/* ---- TX ----------------------------------------------------------------------------------- */
+Test(dma_tx, lone_frame_exact_timing_and_commit_order)
+{
+    struct tb *t = tb_new(&defaults);
+    const uint64_t L = 100, k = 5, len = 1500;
+    t->cons.hold_default = k;
+    post_tx(t, 0, 0, len);
+    dma_csr_write(&t->dma, DMA_INTR_MASK, DMA_INTR_TX_CPL);
+    uint64_t c = t->sim.cycle;
+    dma_csr_write(&t->dma, DMA_TX_RING_TAIL, 1);
+    /* docs/dma.md: ready = c + 2L + x(32) + x(len) */
+    uint64_t ready = c + 2 * L + X(t, 32) + X(t, len);
+    cr_assert_eq(ready, c + 248);
+    tb_run_to(t, ready + 1);
+    cr_assert_eq(t->cons.n, 1);
+    cr_assert_eq(t->cons.arr_cycle[0], ready);
+    cr_assert(t->cons.arr_data_ok[0], "frame bytes differ");
+    /* Fetched is not done: the host-visible indices have not moved. */
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_TX_RING_HEAD), 0);
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_TX_CPL_HEAD), 0);
+    cr_assert_not(dma_irq(&t->dma));
+    /* Returned at ready+k, in the ROB at ready+k+1, job starts ready+k+2, lands after
+     * x(16) + x(4) cycles. */
+    uint64_t land = ready + k + 2 + X(t, 16) + X(t, 4);
+    tb_run_to(t, land);
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_TX_CPL_HEAD), 0);
+    cr_assert_eq(wb_at(t, OFF_TXWB), 0);
+    tb_run_to(t, land + 1);
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_TX_CPL_HEAD), 1);
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_TX_RING_HEAD), 1);
+    cr_assert_eq(wb_at(t, OFF_TXWB), 1);
+    cr_assert(dma_irq(&t->dma));
+    tb_run(t);
+    struct nic_tx_cpl cp = txc_at(t, 0);
+    cr_assert_eq(cp.cookie, 0);
+    cr_assert_eq(cp.status, NIC_TXS_OK);
+    cr_assert_eq(cp.wire_len, len);
+    /* W1C */
+    dma_csr_write(&t->dma, DMA_INTR_CAUSE, 0);
+    cr_assert(dma_irq(&t->dma));
+    dma_csr_write(&t->dma, DMA_INTR_CAUSE, DMA_INTR_TX_CPL);
+    cr_assert_not(dma_irq(&t->dma));
+    const struct dma_stats *s = dma_get_stats(&t->dma);
+    cr_assert_eq(s->tx_desc_fetched, 1);
+    cr_assert_eq(s->tx_cpl_written, 1);
+    cr_assert_eq(s->bytes_read, 32 + len);
+    cr_assert_eq(s->bytes_written, 16 + 4);
+    tb_conserved(t);
+    tb_free(t);
+}
+
+Test(dma_tx, idle_cycles_are_skipped)
+{
+    struct tb_opts o = defaults;
+    o.lat = 50000;
+    struct tb *t = tb_new(&o);
+    post_tx(t, 0, 0, 64);
+    dma_csr_write(&t->dma, DMA_TX_RING_TAIL, 1);
+    tb_run(t);
+    cr_assert_eq(t->cons.n, 1);
+    cr_assert_eq(t->cons.arr_cycle[0], 2 * 50000 + X(t, 32) + X(t, 64));
+    cr_assert_gt(t->sim.cycle, 100000);
+    cr_assert_lt(t->sim.steps, 20, "%llu steps for %llu cycles",
+                 (unsigned long long)t->sim.steps, (unsigned long long)t->sim.cycle);
+    tb_conserved(t);
+    tb_free(t);
+}
+
+Test(dma_tx, completions_in_order_when_pipeline_reorders)
+{
+    struct tb *t = tb_new(&defaults);
+    const unsigned n = 8;
+    for (unsigned i = 0; i < n; i++) {
+        post_tx(t, i, 100 + i, 200 + 50 * i);
+        t->cons.hold[i] = 400 - 40 * i; /* later packets come back first */
+    }
+    t->cons.drop[3] = NIC_DROP_NO_SA;
+    t->cons.drop[5] = NIC_DROP_BAD_SYNTAX;
+    dma_csr_write(&t->dma, DMA_TX_RING_TAIL, n);
+    tb_run(t);
+    cr_assert_eq(t->cons.n, n);
+    bool reordered = false;
+    for (unsigned i = 0; i < n; i++) {
+        cr_assert_eq(t->cons.arr_cookie[i], 100 + i);
+        cr_assert_eq(t->cons.arr_id[i], i);
+        cr_assert(t->cons.arr_data_ok[i]);
+        if (t->cons.ret_id[i] != i)
+            reordered = true;
+    }
+    cr_assert(reordered, "the stand-in should have returned tokens out of order");
+    for (unsigned i = 0; i < n; i++) {
+        struct nic_tx_cpl c = txc_at(t, i);
+        cr_assert_eq(c.cookie, 100 + i, "completion %u has cookie %u", i, c.cookie);
+        uint16_t want = i == 3 ? NIC_TXS_NO_SA : i == 5 ? NIC_TXS_BAD_PACKET : NIC_TXS_OK;
+        cr_assert_eq(c.status, want);
+        cr_assert_eq(c.wire_len, want == NIC_TXS_OK ? 200 + 50 * i : 0);
+    }
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_TX_RING_HEAD), n);
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_TX_CPL_HEAD), n);
+    cr_assert_eq(wb_at(t, OFF_TXWB), n);
+    cr_assert_eq(dma_get_stats(&t->dma)->tx_ok, n - 2);
+    tb_conserved(t);
+    tb_free(t);
+}
+
+Test(dma_tx, bad_descriptors_complete_in_order_with_errors)
+{
+    struct tb *t = tb_new(&defaults);
+    uint64_t end = MEM_IOVA + MEM_LEN;
+    post_tx(t, 0, 0, 100);
+    post_tx_raw(t, 1, end - 10, 100, 0, 1, 0);             /* runs past the region  */
+    post_tx_raw(t, 2, iova(OFF_FRAMES), 0, 0, 2, 0);       /* len 0                 */
+    post_tx(t, 3, 3, 1000);
+    post_tx_raw(t, 4, iova(OFF_FRAMES), 9217, 0, 4, 0);    /* len > mtu             */
+    post_tx_raw(t, 5, iova(OFF_FRAMES), 64, 0x8000, 5, 0); /* unknown flag          */
+    post_tx_raw(t, 6, MEM_IOVA - 64, 64, 0, 6, 0);         /* in the guard before   */
+    post_tx_raw(t, 7, UINT64_MAX - 10, 100, 0, 7, 0);      /* iova + len wraps      */
+    fill_frame(t, 8, 300);
+    post_tx_raw(t, 8, iova(OFF_FRAMES + 8 * SLOT), 300, NIC_TXF_IPSEC, 8, 42);
+    dma_csr_write(&t->dma, DMA_TX_RING_TAIL, 9);
+    tb_run(t);
+    /* Only the valid ones reached the pipeline. */
+    cr_assert_eq(t->cons.n, 3);
+    cr_assert_eq(t->cons.arr_cookie[0], 0);
+    cr_assert_eq(t->cons.arr_cookie[1], 3);
+    cr_assert_eq(t->cons.arr_cookie[2], 8);
+    cr_assert(t->cons.arr_has_sa[2]);
+    cr_assert_eq(t->cons.arr_sa[2], 42);
+    cr_assert_not(t->cons.arr_has_sa[0]);
+    static const uint16_t want[9] = {NIC_TXS_OK,        NIC_TXS_DMA_ERROR, NIC_TXS_BAD_DESC,
+                                     NIC_TXS_OK,        NIC_TXS_BAD_DESC,  NIC_TXS_BAD_DESC,
+                                     NIC_TXS_DMA_ERROR, NIC_TXS_DMA_ERROR, NIC_TXS_OK};
+    for (unsigned i = 0; i < 9; i++) {
+        struct nic_tx_cpl c = txc_at(t, i);
+        cr_assert_eq(c.cookie, i);
+        cr_assert_eq(c.status, want[i], "descriptor %u: status %u, want %u", i, c.status, want[i]);
+    }
+    cr_assert_eq(txc_at(t, 8).sa_handle, 42);
+    const struct dma_stats *s = dma_get_stats(&t->dma);
+    cr_assert_eq(s->tx_desc_fetched, 9);
+    cr_assert_eq(s->tx_dma_error, 3);
+    cr_assert_eq(s->tx_bad_desc, 3);
+    cr_assert_eq(s->tx_cpl_written, 9);
+    uint32_t err = dma_csr_read(&t->dma, DMA_ERR_CAUSE);
+    cr_assert_eq(err, DMA_ERR_TX_DMA | DMA_ERR_TX_DESC);
+    cr_assert(dma_csr_read(&t->dma, DMA_INTR_CAUSE) & DMA_INTR_ERROR);
+    cr_assert_eq(t->hm.faults, 3);
+    tb_conserved(t);
+    tb_free(t);
+}
+
+Test(dma_tx, descriptor_ring_unregistered_after_enable)
+{
+    struct tb_opts o = defaults;
+    struct tb *t = tb_new(&o);
+    /* Move the TX descriptor ring into its own region, enable, then pull the region. */
+    static uint8_t ring[64 * 32];
+    const uint64_t ring_iova = 0x900000000ull;
+    cr_assert_eq(host_mem_register(&t->hm, ring_iova, ring, sizeof(ring)), 0);
+    dma_csr_write(&t->dma, DMA_CTRL, DMA_CTRL_RX_EN);
+    dma_csr_write(&t->dma, DMA_TX_RING_BASE_LO, (uint32_t)ring_iova);
+    dma_csr_write(&t->dma, DMA_TX_RING_BASE_HI, (uint32_t)(ring_iova >> 32));
+    dma_csr_write(&t->dma, DMA_CTRL, DMA_CTRL_RX_EN | DMA_CTRL_TX_EN);
+    cr_assert_eq(dma_get_stats(&t->dma)->csr_errors, 0);
+    cr_assert_eq(host_mem_unregister(&t->hm, ring_iova), 0);
+    dma_csr_write(&t->dma, DMA_TX_RING_TAIL, 2);
+    tb_run(t);
+    cr_assert_eq(t->cons.n, 0);
+    for (unsigned i = 0; i < 2; i++)
+        cr_assert_eq(txc_at(t, i).status, NIC_TXS_DMA_ERROR);
+    cr_assert_eq(dma_get_stats(&t->dma)->tx_dma_error, 2);
+    cr_assert_eq(dma_get_stats(&t->dma)->tx_desc_fetched, 0);
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_TX_RING_HEAD), 2);
+    tb_conserved(t);
+    tb_free(t);
+}
+
+Test(dma_tx, pool_backpressure_and_ring_wrap)
+{
+    struct tb_opts o = defaults;
+    o.pool = 2;
+    o.txd_size = 8;
+    o.txc_size = 8;
+    struct tb *t = tb_new(&o);
+    t->cons.hold_default = 50;
+    uint32_t posted = 0;
+    for (unsigned batch = 0; batch < 5; batch++) {
+        for (unsigned j = 0; j < 5; j++, posted++)
+            post_tx(t, posted % 8, posted, 64 + posted);
+        dma_csr_write(&t->dma, DMA_TX_RING_TAIL, posted % 8);
+        tb_run(t);
+        cr_assert_eq(t->cons.n, posted);
+        cr_assert_eq(dma_csr_read(&t->dma, DMA_TX_RING_HEAD), posted % 8);
+        cr_assert_eq(dma_csr_read(&t->dma, DMA_TX_CPL_HEAD), posted % 8);
+        for (unsigned j = posted - 5; j < posted; j++)
+            cr_assert_eq(txc_at(t, j).cookie, j);
+        /* The driver consumed them. */
+        dma_csr_write(&t->dma, DMA_TX_CPL_TAIL, posted % 8);
+    }
+    for (unsigned i = 0; i < posted; i++) {
+        cr_assert(t->cons.arr_data_ok[i]);
+        cr_assert_eq(t->cons.arr_id[i], i);
+    }
+    /* The 2-buffer pool, not the ring or the read limit, bounded the packets in flight. */
+    cr_assert_eq(t->cons.max_in_use, 2);
+    tb_conserved(t);
+    tb_free(t);
+}
+
+static void cpl_ring_full(uint64_t release_at)
+{
+    struct tb_opts o = defaults;
+    o.txc_size = 4; /* holds 3 */
+    struct tb *t = tb_new(&o);
+    t->cons.release_at = release_at;
+    for (unsigned i = 0; i < 6; i++)
+        post_tx(t, i, i, 128);
+    dma_csr_write(&t->dma, DMA_TX_RING_TAIL, 6);
+    tb_run(t);
+    cr_assert_eq(dma_get_stats(&t->dma)->tx_cpl_written, 3);
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_TX_CPL_HEAD), 3);
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_TX_RING_HEAD), 3);
+    cr_assert_eq(wb_at(t, OFF_TXWB), 3);
+    dma_csr_write(&t->dma, DMA_TX_CPL_TAIL, 3);
+    tb_run(t);
+    cr_assert_eq(dma_get_stats(&t->dma)->tx_cpl_written, 6);
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_TX_CPL_HEAD), 2);
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_TX_RING_HEAD), 6);
+    cr_assert_eq(txc_at(t, 3).cookie, 3);
+    cr_assert_eq(txc_at(t, 4).cookie, 4);
+    cr_assert_eq(txc_at(t, 5).cookie, 5);
+    tb_conserved(t);
+    tb_free(t);
+}
+
+Test(dma_tx, completion_ring_full_stalls_until_driver_consumes)
+{
+    cpl_ring_full(0);    /* completions trickle in, one job at a time            */
+    cpl_ring_full(2000); /* all back at once: jobs back to back, landing + start */
+}
+
+Test(dma_tx, unexpected_done_token_is_counted_not_freed)
+{
+    struct tb *t = tb_new(&defaults);
+    struct pkt *p = pkt_pool_get(&t->pool);
+    p->dir = PKT_TX;
+    p->id = 77; /* never fetched */
+    fifo_push(&t->tx_done, p, t->sim.cycle);
+    fifo_commit(&t->tx_done);
+    tb_run(t);
+    cr_assert_eq(dma_get_stats(&t->dma)->port_errors, 1);
+    cr_assert(dma_csr_read(&t->dma, DMA_ERR_CAUSE) & DMA_ERR_PORT);
+    cr_assert_eq(pkt_pool_in_use(&t->pool), 1); /* still the caller's */
+    cr_assert_eq(pkt_pool_put(&t->pool, p), 0);
+    pkt_pool_commit(&t->pool);
+    tb_free(t);
+}
+
+/* ---- timing of streams ----------------------------------------------------------------- */
+struct stream_case {
+    uint32_t lat, max_reads, len;
+};
+
+/* docs/dma.md: with xd = x(32), xf = x(len), M packets take
+ *   T_M = max(2L + xd + xf, M (xd + xf) + max(0, L - (M - 1) xd))
+ * in steady state: latency-bound (a packet holds its read slot for both reads), bandwidth-bound,
+ * or bandwidth-bound plus a per-batch bubble when M - 1 descriptor reads cannot cover L. */
+static uint64_t stream_period(const struct tb *t, const struct stream_case *c)
+{
+    uint64_t L = c->lat, M = c->max_reads, xd = X(t, 32), xf = X(t, c->len);
+    uint64_t lat_bound = 2 * L + xd + xf;
+    uint64_t bubble = L > (M - 1) * xd ? L - (M - 1) * xd : 0;
+    uint64_t bw_bound = M * (xd + xf) + bubble;
+    return lat_bound > bw_bound ? lat_bound : bw_bound;
+}
+
+Test(dma_timing, saturated_stream_period_formula)
+{
+    static const struct stream_case cases[] = {
+        {20, 32, 1500},   /* bandwidth-bound: one packet per xd + xf = 48 cycles      */
+        {20, 16, 1500},   /* bandwidth-bound with a 5-cycle bubble per 16 packets     */
+        {100, 4, 1500},   /* bubble regime                                           */
+        {1000, 1, 1500},  /* one read at a time: 2L + xd + xf per packet              */
+        {1000, 4, 1500},  /* latency-bound: 4 packets per 2L + xd + xf                */
+        {1000, 16, 64},   /* latency-bound, small frames                             */
+        {300, 3, 9000},   /* jumbo frames, bubble regime                             */
+        {5, 4, 64},       /* small everything                                        */
+    };
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        const struct stream_case *c = &cases[k];
+        struct tb_opts o = defaults;
+        o.lat = c->lat;
+        o.max_reads = c->max_reads;
+        o.pool = 64;
+        o.txd_size = 256;
+        o.txc_size = 256;
+        struct tb *t = tb_new(&o);
+        /* Steady state only: skip the ramp-up, and the tail, where the last frames stream
+         * without descriptor reads between them. */
+        unsigned n = 6 * c->max_reads + 16;
+        for (unsigned i = 0; i < n; i++)
+            post_tx(t, i, i, c->len);
+        dma_csr_write(&t->dma, DMA_TX_RING_TAIL, n);
+        tb_run(t);
+        cr_assert_eq(t->cons.n, n);
+        uint64_t T = stream_period(t, c);
+        unsigned m = c->max_reads;
+        for (unsigned i = 2 * m; i < n - 2 * m; i++) {
+            cr_assert(t->cons.arr_data_ok[i]);
+            uint64_t got = t->cons.arr_cycle[i] - t->cons.arr_cycle[i - m];
+            cr_assert_eq(got, T, "L=%u M=%u len=%u: packets %u..%u took %llu, formula %llu",
+                         c->lat, m, c->len, i - m, i, (unsigned long long)got,
+                         (unsigned long long)T);
+        }
+        if (k == 0)
+            cr_assert_eq(T, (uint64_t)m * 48, "pure bandwidth bound: x(32) + x(1500) per packet");
+        /* Idle skipping: far fewer steps than cycles once latency dominates. */
+        if (c->lat >= 1000)
+            cr_assert_lt(t->sim.steps * 4, t->sim.cycle);
+        tb_conserved(t);
+        tb_free(t);
+    }
+}
+
+/* ---- CSRs ---------------------------------------------------------------------------------- */
+Test(dma_csr, bad_values_are_errors_not_crashes)
+{
+    struct tb *t = tb_new(&defaults);
+    struct dma *d = &t->dma;
+    const struct dma_stats *s = dma_get_stats(d);
+    uint8_t *snap = malloc(MEM_LEN);
+    memcpy(snap, t->mem, MEM_LEN);
+    uint64_t e = 0;
+
+    /* Geometry cannot change while enabled. */
+    dma_csr_write(d, DMA_TX_RING_BASE_LO, 0x1234);
+    cr_assert_eq(s->csr_errors, ++e);
+    cr_assert_eq(dma_csr_read(d, DMA_TX_RING_BASE_LO), (uint32_t)iova(OFF_TXD));
+    cr_assert_eq(dma_csr_read(d, DMA_ERR_CAUSE), DMA_ERR_BAD_REG);
+    cr_assert(dma_csr_read(d, DMA_INTR_CAUSE) & DMA_INTR_ERROR);
+    /* W1C: writing 0 clears nothing, writing the bit clears it. */
+    dma_csr_write(d, DMA_ERR_CAUSE, 0);
+    cr_assert_eq(dma_csr_read(d, DMA_ERR_CAUSE), DMA_ERR_BAD_REG);
+    dma_csr_write(d, DMA_ERR_CAUSE, DMA_ERR_BAD_REG);
+    dma_csr_write(d, DMA_INTR_CAUSE, DMA_INTR_ERROR);
+    cr_assert_eq(dma_csr_read(d, DMA_ERR_CAUSE), 0);
+    cr_assert_eq(dma_csr_read(d, DMA_INTR_CAUSE), 0);
+
+    /* Tail beyond the ring. */
+    dma_csr_write(d, DMA_TX_RING_TAIL, 64);
+    cr_assert_eq(s->csr_errors, ++e);
+    cr_assert_eq(dma_csr_read(d, DMA_TX_RING_TAIL), 0);
+    dma_csr_write(d, DMA_RX_CPL_TAIL, 1000);
+    cr_assert_eq(s->csr_errors, ++e);
+    cr_assert_eq(dma_csr_read(d, DMA_ERR_CAUSE), DMA_ERR_BAD_TAIL);
+
+    /* Read-only and unknown registers. */
+    dma_csr_write(d, DMA_TX_RING_HEAD, 5);
+    dma_csr_write(d, DMA_INTR_STATUS, 1);
+    dma_csr_write(d, (enum dma_reg)(DMA_NREGS + 7), 1);
+    cr_assert_eq(dma_csr_read(d, (enum dma_reg)(DMA_NREGS + 7)), 0);
+    dma_csr_write(d, DMA_CTRL, 0x80 | DMA_CTRL_TX_EN);
+    e += 5;
+    cr_assert_eq(s->csr_errors, e);
+    cr_assert_eq(dma_csr_read(d, DMA_TX_RING_HEAD), 0);
+    cr_assert_eq(dma_csr_read(d, DMA_CTRL), DMA_CTRL_TX_EN | DMA_CTRL_RX_EN);
+
+    /* Disabled: now geometry may change, doorbells may not. */
+    dma_csr_write(d, DMA_CTRL, DMA_CTRL_RX_EN);
+    dma_csr_write(d, DMA_TX_RING_TAIL, 1);
+    cr_assert_eq(s->csr_errors, ++e);
+    dma_csr_write(d, DMA_TX_RING_SIZE, 12);
+    dma_csr_write(d, DMA_TX_RING_SIZE, 1);
+    dma_csr_write(d, DMA_TX_RING_SIZE, 131072);
+    dma_csr_write(d, DMA_TX_RING_SIZE, 0);
+    e += 4;
+    cr_assert_eq(s->csr_errors, e);
+    cr_assert_eq(dma_csr_read(d, DMA_TX_RING_SIZE), 64);
+    cr_assert(dma_csr_read(d, DMA_ERR_CAUSE) & DMA_ERR_BAD_SIZE);
+
+    /* Unregistered ring base: enable refused. */
+    dma_csr_write(d, DMA_TX_RING_BASE_LO, 0x1000);
+    dma_csr_write(d, DMA_TX_RING_BASE_HI, 0);
+    dma_csr_write(d, DMA_CTRL, DMA_CTRL_RX_EN | DMA_CTRL_TX_EN);
+    cr_assert_eq(s->csr_errors, ++e);
+    cr_assert_eq(dma_csr_read(d, DMA_CTRL), DMA_CTRL_RX_EN);
+    cr_assert(dma_csr_read(d, DMA_ERR_CAUSE) & DMA_ERR_BAD_BASE);
+    /* Ring that runs past the end of the region (64 x 32 B from 1 KiB before the end). */
+    dma_csr_write(d, DMA_TX_RING_BASE_LO, (uint32_t)(MEM_IOVA + MEM_LEN - 1024));
+    dma_csr_write(d, DMA_CTRL, DMA_CTRL_RX_EN | DMA_CTRL_TX_EN);
+    cr_assert_eq(s->csr_errors, ++e);
+    /* Write-back address outside registered memory. */
+    dma_csr_write(d, DMA_TX_RING_BASE_LO, (uint32_t)iova(OFF_TXD));
+    dma_csr_write(d, DMA_TX_CPL_WB_LO, (uint32_t)(MEM_IOVA + MEM_LEN - 2));
+    dma_csr_write(d, DMA_CTRL, DMA_CTRL_RX_EN | DMA_CTRL_TX_EN);
+    cr_assert_eq(s->csr_errors, ++e);
+    cr_assert_eq(dma_csr_read(d, DMA_CTRL), DMA_CTRL_RX_EN);
+    /* Fixed: enable works, and the device still moves packets. */
+    dma_csr_write(d, DMA_TX_CPL_WB_LO, (uint32_t)iova(OFF_TXWB));
+    dma_csr_write(d, DMA_CTRL, DMA_CTRL_RX_EN | DMA_CTRL_TX_EN);
+    cr_assert_eq(s->csr_errors, e);
+    cr_assert_eq(dma_csr_read(d, DMA_CTRL), DMA_CTRL_RX_EN | DMA_CTRL_TX_EN);
+    tb_run(t);
+    /* No DMA happened for any of the refused settings. */
+    cr_assert_eq(memcmp(snap, t->mem, MEM_LEN), 0);
+    cr_assert_eq(t->hm.faults, 0);
+    free(snap);
+    post_tx(t, 0, 0, 100);
+    dma_csr_write(d, DMA_TX_RING_TAIL, 1);
+    tb_run(t);
+    cr_assert_eq(txc_at(t, 0).status, NIC_TXS_OK);
+    cr_assert_str_eq(dma_reg_name(DMA_TX_RING_BASE_LO), "TX_RING_BASE_LO");
+    tb_conserved(t);
+    tb_free(t);
+}
+
+Test(dma_csr, enable_refused_while_work_in_flight)
+{
+    struct tb_opts o = defaults;
+    o.lat = 1000;
+    struct tb *t = tb_new(&o);
+    post_tx(t, 0, 0, 100);
+    dma_csr_write(&t->dma, DMA_TX_RING_TAIL, 1);
+    tb_run_to(t, 10);
+    dma_csr_write(&t->dma, DMA_CTRL, DMA_CTRL_RX_EN);
+    dma_csr_write(&t->dma, DMA_CTRL, DMA_CTRL_RX_EN | DMA_CTRL_TX_EN);
+    cr_assert(dma_csr_read(&t->dma, DMA_ERR_CAUSE) & DMA_ERR_BAD_CTRL);
+    tb_run(t);
+    /* The packet in flight still completed. */
+    cr_assert_eq(txc_at(t, 0).status, NIC_TXS_OK);
+    cr_assert_eq(dma_get_stats(&t->dma)->tx_cpl_written, 1);
+    tb_conserved(t);
+    tb_free(t);
+}
+
+/* ---- RX ------------------------------------------------------------------------------------ */
+static void post_rx(struct tb *t, uint32_t idx, uint64_t addr, uint32_t buf_len)
+{
+    struct nic_rx_desc d = {.addr = addr, .buf_len = buf_len};
+    memcpy(t->mem + OFF_RXD + (idx % t->rxd_size) * sizeof(d), &d, sizeof(d));
+}
+
+static uint64_t rxbuf(uint32_t i) { return iova(OFF_RXBUF + i * SLOT); }
+
+static struct pkt *rx_push(struct tb *t, uint32_t len, uint8_t seed)
+{
+    struct pkt *p = pkt_pool_get(&t->pool);
+    cr_assert_not_null(p);
+    p->dir = PKT_RX;
+    p->len = len;
+    for (uint32_t j = 0; j < len; j++)
+        p->data[j] = (uint8_t)(seed + j * 3);
+    cr_assert(fifo_can_push(&t->rx_in));
+    fifo_push(&t->rx_in, p, t->sim.cycle);
+    fifo_commit(&t->rx_in);
+    return p;
+}
+
+static bool rx_data_ok(const struct tb *t, uint32_t buf, uint32_t len, uint8_t seed)
+{
+    const uint8_t *b = t->mem + OFF_RXBUF + buf * SLOT;
+    for (uint32_t j = 0; j < len; j++)
+        if (b[j] != (uint8_t)(seed + j * 3))
+            return false;
+    return true;
+}
+
+Test(dma_rx, deliver_frames_and_completions)
+{
+    struct tb *t = tb_new(&defaults);
+    memset(t->mem + OFF_RXBUF, 0xcc, 4 * SLOT);
+    for (uint32_t i = 0; i < 4; i++)
+        post_rx(t, i, rxbuf(i), 2048);
+    dma_csr_write(&t->dma, DMA_INTR_MASK, DMA_INTR_RX_CPL);
+    dma_csr_write(&t->dma, DMA_RX_RING_TAIL, 4);
+    tb_run(t); /* prefetch */
+    cr_assert_eq(dma_get_stats(&t->dma)->rx_desc_fetched, 4);
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_RX_RING_HEAD), 0); /* fetched is not consumed */
+    static const uint32_t lens[3] = {100, 1500, 2048};
+    for (uint32_t i = 0; i < 3; i++) {
+        struct pkt *p = rx_push(t, lens[i], (uint8_t)(i * 40));
+        p->has_sa = i != 1;
+        p->sa = (uint16_t)(10 + i);
+        p->rx_status = i == 2 ? NIC_RXS_TRANSPORT_ESP_AUTH_FAILED : NIC_RXS_SUCCESS;
+        p->rx_flags = NIC_RXF_IPSEC | NIC_RXF_CRYPTO_DONE;
+        p->seq_hi = 0x1000 + i;
+    }
+    tb_run(t);
+    for (uint32_t i = 0; i < 3; i++) {
+        cr_assert(rx_data_ok(t, i, lens[i], (uint8_t)(i * 40)), "buffer %u", i);
+        cr_assert_eq(t->mem[OFF_RXBUF + i * SLOT + lens[i]], 0xcc, "wrote past the frame");
+        struct nic_rx_cpl c = rxc_at(t, i);
+        cr_assert_eq(c.len, lens[i]);
+        cr_assert_eq(c.sa_handle, i != 1 ? 10 + i : 0);
+        cr_assert_eq(c.status, i == 2 ? NIC_RXS_TRANSPORT_ESP_AUTH_FAILED : NIC_RXS_SUCCESS);
+        cr_assert_eq(c.flags, NIC_RXF_IPSEC | NIC_RXF_CRYPTO_DONE);
+        cr_assert_eq(c.seq_hi, 0x1000 + i);
+    }
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_RX_RING_HEAD), 3);
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_RX_CPL_HEAD), 3);
+    cr_assert_eq(wb_at(t, OFF_RXWB), 3);
+    cr_assert(dma_irq(&t->dma));
+    cr_assert_eq(dma_get_stats(&t->dma)->rx_delivered, 3);
+    cr_assert_eq(dma_get_stats(&t->dma)->bytes_written, 100 + 1500 + 2048 + 3 * (16 + 4));
+    tb_conserved(t);
+    tb_free(t);
+}
+
+Test(dma_rx, delivery_timing)
+{
+    struct tb *t = tb_new(&defaults);
+    post_rx(t, 0, rxbuf(0), 4096);
+    dma_csr_write(&t->dma, DMA_RX_RING_TAIL, 1);
+    tb_run(t);
+    uint64_t c = t->sim.cycle;
+    rx_push(t, 1000, 1);
+    /* Job starts at c, lands at c + x(len) + x(16) + x(4). */
+    uint64_t land = c + X(t, 1000) + X(t, 16) + X(t, 4);
+    tb_run_to(t, land);
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_RX_CPL_HEAD), 0);
+    cr_assert_neq(t->mem[OFF_RXBUF], 1, "frame visible before the write landed");
+    tb_run_to(t, land + 1);
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_RX_CPL_HEAD), 1);
+    cr_assert(rx_data_ok(t, 0, 1000, 1));
+    tb_run(t);
+    tb_conserved(t);
+    tb_free(t);
+}
+
+Test(dma_rx, waits_for_posted_descriptor_in_flight)
+{
+    struct tb *t = tb_new(&defaults);
+    post_rx(t, 0, rxbuf(0), 2048);
+    rx_push(t, 64, 9);
+    dma_csr_write(&t->dma, DMA_RX_RING_TAIL, 1); /* posted, but the prefetch takes L */
+    tb_run(t);
+    cr_assert_eq(dma_get_stats(&t->dma)->rx_no_buffer, 0);
+    cr_assert_eq(dma_get_stats(&t->dma)->rx_delivered, 1);
+    cr_assert(rx_data_ok(t, 0, 64, 9));
+    tb_conserved(t);
+    tb_free(t);
+}
+
+Test(dma_rx, no_buffer_is_a_counted_drop)
+{
+    struct tb *t = tb_new(&defaults);
+    rx_push(t, 64, 1);
+    rx_push(t, 64, 2);
+    tb_run(t);
+    cr_assert_eq(dma_get_stats(&t->dma)->rx_no_buffer, 2);
+    cr_assert_eq(dma_get_stats(&t->dma)->rx_delivered, 0);
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_RX_CPL_HEAD), 0);
+    /* RX disabled: same. */
+    dma_csr_write(&t->dma, DMA_CTRL, DMA_CTRL_TX_EN);
+    rx_push(t, 64, 3);
+    tb_run(t);
+    cr_assert_eq(dma_get_stats(&t->dma)->rx_no_buffer, 3);
+    tb_conserved(t);
+    tb_free(t);
+}
+
+Test(dma_rx, too_small_drops_and_keeps_the_descriptor)
+{
+    struct tb *t = tb_new(&defaults);
+    post_rx(t, 0, rxbuf(0), 100);
+    post_rx(t, 1, rxbuf(1), 2048);
+    dma_csr_write(&t->dma, DMA_RX_RING_TAIL, 2);
+    tb_run(t);
+    rx_push(t, 200, 1);  /* does not fit buffer 0: dropped, buffer 0 stays posted */
+    rx_push(t, 50, 2);   /* fits buffer 0 */
+    rx_push(t, 1000, 3); /* buffer 1 */
+    tb_run(t);
+    const struct dma_stats *s = dma_get_stats(&t->dma);
+    cr_assert_eq(s->rx_too_small, 1);
+    cr_assert_eq(s->rx_delivered, 2);
+    cr_assert_eq(rxc_at(t, 0).len, 50);
+    cr_assert_eq(rxc_at(t, 1).len, 1000);
+    cr_assert(rx_data_ok(t, 0, 50, 2));
+    cr_assert(rx_data_ok(t, 1, 1000, 3));
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_RX_RING_HEAD), 2);
+    tb_conserved(t);
+    tb_free(t);
+}
+
+Test(dma_rx, pipeline_drops_only_free_the_buffer)
+{
+    struct tb *t = tb_new(&defaults);
+    post_rx(t, 0, rxbuf(0), 2048);
+    dma_csr_write(&t->dma, DMA_RX_RING_TAIL, 1);
+    tb_run(t);
+    struct pkt *p = rx_push(t, 64, 1);
+    p->drop = NIC_DROP_BAD_ICV;
+    tb_run(t);
+    cr_assert_eq(dma_get_stats(&t->dma)->rx_pipeline_drop, 1);
+    cr_assert_eq(dma_get_stats(&t->dma)->rx_delivered, 0);
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_RX_RING_HEAD), 0);
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_RX_CPL_HEAD), 0);
+    tb_conserved(t);
+    tb_free(t);
+}
+
+Test(dma_rx, buffer_outside_registered_memory)
+{
+    struct tb *t = tb_new(&defaults);
+    post_rx(t, 0, MEM_IOVA + MEM_LEN - 100, 2048); /* runs into the guard after the region */
+    post_rx(t, 1, MEM_IOVA - 2048, 2048);          /* the guard before the region */
+    post_rx(t, 2, rxbuf(2), 2048);
+    dma_csr_write(&t->dma, DMA_RX_RING_TAIL, 3);
+    tb_run(t);
+    rx_push(t, 1000, 1);
+    rx_push(t, 1000, 2);
+    rx_push(t, 1000, 3);
+    tb_run(t);
+    for (uint32_t i = 0; i < 2; i++) {
+        struct nic_rx_cpl c = rxc_at(t, i);
+        cr_assert_eq(c.len, 0);
+        cr_assert_eq(c.status, NIC_RXS_GENERIC_ERROR);
+    }
+    cr_assert_eq(rxc_at(t, 2).len, 1000);
+    cr_assert(rx_data_ok(t, 2, 1000, 3));
+    cr_assert_eq(dma_get_stats(&t->dma)->rx_dma_error, 2);
+    cr_assert_eq(dma_get_stats(&t->dma)->rx_delivered, 1);
+    cr_assert(dma_csr_read(&t->dma, DMA_ERR_CAUSE) & DMA_ERR_RX_DMA);
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_RX_RING_HEAD), 3);
+    tb_conserved(t);
+    tb_free(t); /* checks the guards */
+}
+
+Test(dma_rx, completion_ring_full_backpressures_not_drops)
+{
+    struct tb_opts o = defaults;
+    o.rxc_size = 4; /* holds 3 */
+    struct tb *t = tb_new(&o);
+    for (uint32_t i = 0; i < 8; i++)
+        post_rx(t, i, rxbuf(i), 2048);
+    dma_csr_write(&t->dma, DMA_RX_RING_TAIL, 8);
+    tb_run(t);
+    for (uint32_t i = 0; i < 6; i++)
+        rx_push(t, 64, (uint8_t)i); /* all at once: deliveries back to back */
+    tb_run(t);
+    const struct dma_stats *s = dma_get_stats(&t->dma);
+    cr_assert_eq(s->rx_delivered, 3);
+    cr_assert_eq(s->rx_no_buffer + s->rx_too_small, 0);
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_RX_CPL_HEAD), 3);
+    dma_csr_write(&t->dma, DMA_RX_CPL_TAIL, 3);
+    tb_run(t);
+    cr_assert_eq(s->rx_delivered, 6);
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_RX_CPL_HEAD), 2);
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_RX_RING_HEAD), 6);
+    for (uint32_t i = 0; i < 6; i++)
+        cr_assert(rx_data_ok(t, i, 64, (uint8_t)i));
+    tb_conserved(t);
+    tb_free(t);
+}
+
+Test(dma_rx, tx_and_rx_share_the_write_channel)
+{
+    struct tb *t = tb_new(&defaults);
+    for (uint32_t i = 0; i < 8; i++)
+        post_rx(t, i, rxbuf(i), 4096);
+    dma_csr_write(&t->dma, DMA_RX_RING_TAIL, 8);
+    for (unsigned i = 0; i < 8; i++)
+        post_tx(t, i, i, 700);
+    dma_csr_write(&t->dma, DMA_TX_RING_TAIL, 8);
+    for (uint32_t i = 0; i < 6; i++)
+        rx_push(t, 3000, (uint8_t)i);
+    tb_run(t);
+    const struct dma_stats *s = dma_get_stats(&t->dma);
+    cr_assert_eq(s->rx_delivered, 6);
+    cr_assert_eq(s->tx_cpl_written, 8);
+    for (uint32_t i = 0; i < 6; i++)
+        cr_assert(rx_data_ok(t, i, 3000, (uint8_t)i));
+    for (uint32_t i = 0; i < 8; i++)
+        cr_assert_eq(txc_at(t, i).cookie, i);
+    tb_conserved(t);
+    tb_free(t);
+}
+
+Test(dma_cfg, from_params)
+{
+    struct nicsim_params p;
+    nicsim_params_default(&p);
+    struct pkt_pool pool;
+    struct host_mem hm;
+    cr_assert_eq(pkt_pool_init(&pool, p.pkt_buffers, p.mtu), 0);
+    host_mem_init(&hm);
+    struct dma_cfg c;
+    dma_cfg_from_params(&c, &p, &pool, &hm);
+    /* 500 ns at 500 MHz = 250 cycles; 16 GB/s at 500 MHz = 32 B/cycle. */
+    cr_assert_eq(c.lat_cycles, 250);
+    cr_assert_eq(dma_xfer_cycles(&c, 32), 1);
+    cr_assert_eq(dma_xfer_cycles(&c, 33), 2);
+    cr_assert_eq(dma_xfer_cycles(&c, 1500), 47);
+    cr_assert_eq(dma_xfer_cycles(&c, 0), 0);
+    /* Rounding up: 1 ns at 333 MHz is 0.333 cycles -> 1; 3 GB/s at 1000 MHz = 3 B/cycle. */
+    p.pcie_latency_ns = 1;
+    p.clock_mhz = 333;
+    dma_cfg_from_params(&c, &p, &pool, &hm);
+    cr_assert_eq(c.lat_cycles, 1);
+    p.clock_mhz = 1000;
+    p.pcie_gbytes_per_s = 3;
+    dma_cfg_from_params(&c, &p, &pool, &hm);
+    cr_assert_eq(dma_xfer_cycles(&c, 10), 4);
+    struct dma dma;
+    cr_assert_eq(dma_init(&dma, &c, NULL, NULL), 0);
+    dma_free(&dma);
+    c.mtu = pool.mtu + 1;
+    cr_assert_eq(dma_init(&dma, &c, NULL, NULL), -EINVAL);
+    pkt_pool_free(&pool);
+}
+
+Test(dma_cfg, tx_status_table)
+{
+    cr_assert_eq(dma_tx_status(NIC_DROP_NONE), NIC_TXS_OK);
+    cr_assert_eq(dma_tx_status(NIC_DROP_DMA_ERROR), NIC_TXS_DMA_ERROR);
+    cr_assert_eq(dma_tx_status(NIC_DROP_BAD_DESC), NIC_TXS_BAD_DESC);
+    cr_assert_eq(dma_tx_status(NIC_DROP_NO_SA), NIC_TXS_NO_SA);
+    cr_assert_eq(dma_tx_status(NIC_DROP_SN_OVERFLOW), NIC_TXS_SN_OVERFLOW);
+    cr_assert_eq(dma_tx_status(NIC_DROP_BAD_SYNTAX), NIC_TXS_BAD_PACKET);
+    /* Every non-NONE reason maps to a non-OK status: a drop is never reported as sent. */
+    for (unsigned r = 1; r < NIC_DROP_COUNT + 3; r++)
+        cr_assert_neq(dma_tx_status((uint8_t)r), NIC_TXS_OK, "reason %u", r);
+}

@@ -1,0 +1,346 @@
+/* test_nic.c - the whole C model against the golden library, end to end through host rings.
+ *
+ * Random traffic (seeded) over every SA parameter combination: every TX frame on the wire equals
+ * the golden library's encapsulation, every RX delivery equals the original (packet offload) or
+ * the golden plaintext in place (crypto offload); replay, bad ICV, unknown SPI, malformed
+ * packets and bad descriptors end in the right counted drop; and in every test the packets that
+ * went in equal those delivered plus those dropped, by reason.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dut.h"
+#include "esp_golden.h"
+#include "pktgen.h"
+
+#define BUF 10000
+
+struct combo {
+    struct nic_sa nsa;
+    struct gold_sa gsa;
+    int handle;
+    uint64_t next_sn;
+};
+
+static struct nicsim_params test_params(unsigned data_mode, unsigned offload_mode)
+{
+    struct nicsim_params p;
+    nicsim_params_default(&p);
+    p.data_mode = data_mode;
+    p.offload_mode = offload_mode;
+    p.engines = 3;
+    p.tx_ring_size = p.rx_ring_size = 512;
+    return p;
+}
+
+static struct dut *make_dut(const struct nicsim_params *p)
+{
+    char err[200];
+    struct dut *d = dut_create(p, err, sizeof(err));
+    cr_assert(d, "dut_create: %s", err);
+    return d;
+}
+
+/* An SA for both sides: the device's and the golden library's view of the same numbers. */
+static void make_sa(struct combo *c, struct pktgen *g, uint8_t dir, unsigned key_len,
+                    unsigned icv, bool esn, bool tunnel, bool v6, uint8_t offload, uint32_t spi)
+{
+    memset(c, 0, sizeof(*c));
+    struct nic_sa *s = &c->nsa;
+    s->dir = dir;
+    s->mode = tunnel ? NIC_SA_TUNNEL : NIC_SA_TRANSPORT;
+    s->offload = offload;
+    s->v6 = v6;
+    s->esn = esn;
+    s->icv_len = (uint8_t)icv;
+    s->keymat_len = (uint8_t)(key_len + 4);
+    pktgen_bytes(g, s->keymat, s->keymat_len);
+    s->spi = spi;
+    /* outer addresses for tunnel TX; RX matches on daddr */
+    for (int i = 0; i < 16; i++) {
+        s->tun_src[i] = (uint8_t)(0x20 + i);
+        s->tun_dst[i] = (uint8_t)(0x40 + i);
+    }
+    /* ESN SAs start just below a 2^32 boundary, so traffic crosses it */
+    s->seq = esn ? 0x1fffffff0ull : 0;
+    c->next_sn = s->seq + 1;
+    cr_assert_eq(gold_sa_init(&c->gsa, s->keymat, s->keymat_len, spi, icv), GOLD_OK);
+    c->gsa.esn = esn;
+    c->gsa.mode = tunnel ? GOLD_TUNNEL : GOLD_TRANSPORT;
+    c->gsa.outer_v6 = v6;
+    memcpy(c->gsa.outer_src, s->tun_src, 16);
+    memcpy(c->gsa.outer_dst, s->tun_dst, 16);
+}
+
+static void be64(uint8_t *b, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        b[i] = (uint8_t)(v >> (56 - 8 * i));
+}
+
+/* The frame the Linux stack hands a crypto-offload device: the golden ESP packet with the
+ * ciphertext replaced by plaintext (payload || pad || pad length || next header) and the ICV
+ * left as `icv_fill` (zero on TX; the received ICV on RX deliveries). */
+static size_t crypto_frame(const struct combo *c, const uint8_t *esp_pkt, size_t esp_len,
+                           const uint8_t *plain, size_t plain_len, uint8_t *out, bool keep_icv)
+{
+    size_t hdr_len = c->gsa.mode == GOLD_TUNNEL ? (c->gsa.outer_v6 ? 40 : 20) : 0;
+    size_t payload_len = plain_len;
+    const uint8_t *payload = plain;
+    uint8_t nh;
+    if (c->gsa.mode == GOLD_TUNNEL) {
+        nh = (plain[0] >> 4) == 4 ? 4 : 41;
+    } else {
+        /* transport: the IP header (with IPv4 options; pktgen makes no IPv6 extensions) */
+        hdr_len = (plain[0] >> 4) == 4 ? (size_t)(plain[0] & 15u) * 4 : 40;
+        payload = plain + hdr_len;
+        payload_len = plain_len - hdr_len;
+        nh = (plain[0] >> 4) == 4 ? plain[9] : plain[6];
+    }
+    memcpy(out, esp_pkt, esp_len);
+    uint8_t *ct = out + hdr_len + 16;
+    memcpy(ct, payload, payload_len);
+    size_t pad = (4 - (payload_len + 2) % 4) % 4;
+    for (size_t i = 0; i < pad; i++)
+        ct[payload_len + i] = (uint8_t)(i + 1);
+    ct[payload_len + pad] = (uint8_t)pad;
+    ct[payload_len + pad + 1] = nh;
+    if (!keep_icv)
+        memset(out + esp_len - c->gsa.icv_len, 0, c->gsa.icv_len);
+    return esp_len;
+}
+
+static uint64_t sum_drops(const struct nic_dir_stats *s)
+{
+    uint64_t n = 0;
+    for (unsigned i = 1; i < NIC_DROP_COUNT; i++)
+        n += s->dropped[i];
+    return n;
+}
+
+static void check_conservation(struct dut *d, uint64_t tx_in, uint64_t rx_in)
+{
+    const struct nic_stats *st = nic_get_stats(d->nic);
+    cr_assert_eq(st->tx.in, tx_in, "tx in %lu, posted %lu", (unsigned long)st->tx.in,
+                 (unsigned long)tx_in);
+    cr_assert_eq(st->tx.out + sum_drops(&st->tx), tx_in, "tx: %lu out + %lu dropped != %lu in",
+                 (unsigned long)st->tx.out, (unsigned long)sum_drops(&st->tx),
+                 (unsigned long)tx_in);
+    cr_assert_eq(st->rx.in, rx_in);
+    cr_assert_eq(st->rx.out + sum_drops(&st->rx), rx_in, "rx: %lu out + %lu dropped != %lu in",
+                 (unsigned long)st->rx.out, (unsigned long)sum_drops(&st->rx),
+                 (unsigned long)rx_in);
+    cr_assert_eq(d->txc.n, tx_in, "every TX descriptor completes");
+    cr_assert_eq(d->rx.n, st->rx.out, "every delivered RX packet reaches the host");
+}
+
+/* Every combination: key 16/24/32 x ICV 8/12/16 x ESN x transport/tunnel x v4/v6 = 72 SAs. */
+static unsigned all_combos(struct combo *cs, struct pktgen *g, uint8_t dir, uint8_t offload)
+{
+    static const unsigned keys[] = {16, 24, 32}, icvs[] = {8, 12, 16};
+    unsigned n = 0;
+    for (unsigned k = 0; k < 3; k++)
+        for (unsigned i = 0; i < 3; i++)
+            for (unsigned e = 0; e < 2; e++)
+                for (unsigned t = 0; t < 2; t++)
+                    for (unsigned v = 0; v < 2; v++, n++)
+                        make_sa(&cs[n], g, dir, keys[k], icvs[i], e, t, v, offload, 0x1000 + n);
+    return n;
+}
+
+static size_t random_packet(struct pktgen *g, uint8_t *pkt, bool v6, bool big)
+{
+    uint32_t len = big ? 9000 - pktgen_below(g, 100) : 28 + pktgen_below(g, 1500);
+    return pktgen_ip(g, pkt, len, v6, v6 ? 0 : pktgen_below(g, 3), pktgen_below(g, 1u << 30));
+}
+
+/* ---- TX ---------------------------------------------------------------------------------- */
+
+static void tx_random(unsigned data_mode, uint8_t offload, unsigned npkts, uint64_t seed)
+{
+    struct nicsim_params p = test_params(data_mode, offload);
+    struct dut *d = make_dut(&p);
+    struct pktgen g;
+    pktgen_seed(&g, seed);
+    static struct combo cs[72];
+    unsigned n = all_combos(cs, &g, NIC_SA_OUT, offload);
+    for (unsigned i = 0; i < n; i++) {
+        cs[i].handle = nic_sa_add(d->nic, &cs[i].nsa);
+        cr_assert_geq(cs[i].handle, 0, "sa add %u: %d", i, cs[i].handle);
+    }
+    static uint8_t pkt[BUF], exp[BUF], in[BUF];
+    uint64_t *sns = calloc(npkts, sizeof(*sns));
+    unsigned *which = calloc(npkts, sizeof(*which));
+    for (unsigned k = 0; k < npkts; k++) {
+        unsigned s = pktgen_below(&g, n);
+        struct combo *c = &cs[s];
+        bool v6 = c->gsa.mode == GOLD_TUNNEL ? pktgen_below(&g, 2) : c->nsa.v6;
+        size_t len = random_packet(&g, pkt, v6, k % 97 == 5);
+        uint64_t sn = c->next_sn++;
+        uint8_t iv[8];
+        be64(iv, sn);
+        size_t elen = 0;
+        cr_assert_eq(gold_encap(&c->gsa, sn, iv, pkt, len, exp, BUF, &elen), GOLD_OK);
+        size_t ilen = len;
+        const uint8_t *frame = pkt;
+        if (offload == NIC_OFFLOAD_CRYPTO) {
+            ilen = crypto_frame(c, exp, elen, pkt, len, in, false);
+            frame = in;
+        }
+        while (dut_tx(d, frame, ilen, c->handle, (uint32_t)(sn >> 32), k) == -EAGAIN)
+            dut_run(d, 100000);
+        sns[k] = sn;
+        which[k] = s;
+        (void)sns;
+    }
+    cr_assert(dut_run(d, 100000000), "device did not go idle");
+    cr_assert_eq(d->wire.n, npkts, "%zu frames on the wire, %u sent", d->wire.n, npkts);
+    /* frames leave in descriptor order: recompute each expected frame */
+    pktgen_seed(&g, seed);
+    all_combos(cs, &g, NIC_SA_OUT, offload); /* same draws as above */
+    for (unsigned i = 0; i < n; i++)
+        cs[i].next_sn = cs[i].nsa.seq + 1;
+    for (unsigned k = 0; k < npkts; k++) {
+        unsigned s = pktgen_below(&g, n);
+        cr_assert_eq(s, which[k]);
+        struct combo *c = &cs[s];
+        bool v6 = c->gsa.mode == GOLD_TUNNEL ? pktgen_below(&g, 2) : c->nsa.v6;
+        size_t len = random_packet(&g, pkt, v6, k % 97 == 5);
+        uint64_t sn = c->next_sn++;
+        uint8_t iv[8];
+        be64(iv, sn);
+        size_t elen = 0;
+        cr_assert_eq(gold_encap(&c->gsa, sn, iv, pkt, len, exp, BUF, &elen), GOLD_OK);
+        const struct dut_frame *f = &d->wire.v[k];
+        cr_assert_eq(f->len, elen, "pkt %u (sa %u key %zu icv %u esn %d %s v6 %d): len %u want %zu",
+                     k, s, c->gsa.key_len, c->gsa.icv_len, c->gsa.esn,
+                     c->gsa.mode ? "tunnel" : "transport", v6, f->len, elen);
+        cr_assert(memcmp(f->data, exp, elen) == 0, "pkt %u (sa %u): bytes differ from golden", k,
+                  s);
+        cr_assert_eq(d->txc.v[k].tx.status, NIC_TXS_OK);
+        cr_assert_eq(d->txc.v[k].tx.cookie, k);
+    }
+    check_conservation(d, npkts, 0);
+    const struct nic_stats *st = nic_get_stats(d->nic);
+    cr_assert_eq(st->tx.offloaded, npkts);
+    free(sns);
+    free(which);
+    dut_destroy(d);
+}
+
+Test(nic, tx_packet_offload_fast) { tx_random(0, NIC_OFFLOAD_PACKET, 600, 11); }
+Test(nic, tx_packet_offload_bit) { tx_random(1, NIC_OFFLOAD_PACKET, 300, 12); }
+Test(nic, tx_crypto_offload_fast) { tx_random(0, NIC_OFFLOAD_CRYPTO, 600, 13); }
+Test(nic, tx_crypto_offload_bit) { tx_random(1, NIC_OFFLOAD_CRYPTO, 300, 14); }
+
+/* ---- RX ---------------------------------------------------------------------------------- */
+
+static void rx_setup_sa(struct combo *c)
+{
+    /* RX matches on the destination of the ESP packet: the tunnel outer dst or the packet's */
+    memcpy(c->nsa.daddr, c->nsa.tun_dst, 16);
+    c->nsa.dir = NIC_SA_IN;
+}
+
+static size_t rx_packet_for(struct pktgen *g, const struct combo *c, uint8_t *pkt, bool big)
+{
+    bool v6 = c->gsa.mode == GOLD_TUNNEL ? pktgen_below(g, 2) : c->nsa.v6;
+    size_t len = random_packet(g, pkt, v6, big);
+    if (c->gsa.mode == GOLD_TRANSPORT) {
+        /* transport: the packet's own destination is the SA address */
+        if (v6)
+            memcpy(pkt + 24, c->nsa.daddr, 16);
+        else {
+            memcpy(pkt + 16, c->nsa.daddr, 4);
+            size_t ihl = (pkt[0] & 15u) * 4;
+            pkt[10] = pkt[11] = 0;
+            uint32_t sum = 0;
+            for (size_t i = 0; i < ihl; i += 2)
+                sum += (uint32_t)pkt[i] << 8 | pkt[i + 1];
+            while (sum >> 16)
+                sum = (sum & 0xffff) + (sum >> 16);
+            pkt[10] = (uint8_t)(~sum >> 8);
+            pkt[11] = (uint8_t)~sum;
+        }
+    }
+    return len;
+}
+
+static void rx_random(unsigned data_mode, uint8_t offload, unsigned npkts, uint64_t seed)
+{
+    struct nicsim_params p = test_params(data_mode, offload);
+    struct dut *d = make_dut(&p);
+    struct pktgen g;
+    pktgen_seed(&g, seed);
+    static struct combo cs[72];
+    unsigned n = all_combos(cs, &g, NIC_SA_IN, offload);
+    for (unsigned i = 0; i < n; i++) {
+        rx_setup_sa(&cs[i]);
+        cs[i].handle = nic_sa_add(d->nic, &cs[i].nsa);
+        cr_assert_geq(cs[i].handle, 0, "sa add %u: %d", i, cs[i].handle);
+        if (offload == NIC_OFFLOAD_CRYPTO && cs[i].nsa.esn)
+            nic_sa_advance_esn(d->nic, cs[i].handle, (uint32_t)(cs[i].nsa.seq >> 32),
+                               (uint32_t)cs[i].nsa.seq);
+    }
+    static uint8_t pkt[BUF], esp[BUF], want[BUF];
+    for (unsigned k = 0; k < npkts; k++) {
+        unsigned s = pktgen_below(&g, n);
+        struct combo *c = &cs[s];
+        size_t len = rx_packet_for(&g, c, pkt, k % 97 == 5);
+        uint64_t sn = c->next_sn++;
+        uint8_t iv[8];
+        pktgen_bytes(&g, iv, 8);
+        size_t elen = 0;
+        cr_assert_eq(gold_encap(&c->gsa, sn, iv, pkt, len, esp, BUF, &elen), GOLD_OK);
+        cr_assert_eq(dut_wire_rx(d, esp, elen), 0);
+        /* keep the RX buffers flowing; a loaded wire queues frames back to back */
+        if (k % 32 == 31)
+            dut_run(d, 10000000);
+    }
+    cr_assert(dut_run(d, 100000000), "device did not go idle");
+    cr_assert_eq(d->rx.n, npkts, "%zu delivered of %u", d->rx.n, npkts);
+    /* replay the draws and compare every delivery */
+    pktgen_seed(&g, seed);
+    int handles[72];
+    for (unsigned i = 0; i < n; i++)
+        handles[i] = cs[i].handle;
+    all_combos(cs, &g, NIC_SA_IN, offload);
+    for (unsigned i = 0; i < n; i++) {
+        rx_setup_sa(&cs[i]);
+        cs[i].handle = handles[i];
+    }
+    for (unsigned k = 0; k < npkts; k++) {
+        unsigned s = pktgen_below(&g, n);
+        struct combo *c = &cs[s];
+        size_t len = rx_packet_for(&g, c, pkt, k % 97 == 5);
+        uint64_t sn = c->next_sn++;
+        uint8_t iv[8];
+        pktgen_bytes(&g, iv, 8);
+        size_t elen = 0;
+        cr_assert_eq(gold_encap(&c->gsa, sn, iv, pkt, len, esp, BUF, &elen), GOLD_OK);
+        const struct dut_frame *f = &d->rx.v[k];
+        cr_assert(f->rx.flags & NIC_RXF_IPSEC, "pkt %u: not matched to its SA", k);
+        cr_assert(f->rx.flags & NIC_RXF_CRYPTO_DONE);
+        cr_assert_eq(f->rx.status, NIC_RXS_SUCCESS, "pkt %u: status %u", k, f->rx.status);
+        cr_assert_eq(f->rx.sa_handle, (uint16_t)c->handle);
+        if (offload == NIC_OFFLOAD_PACKET) {
+            cr_assert_eq(f->len, len, "pkt %u (sa %u): len %u want %zu", k, s, f->len, len);
+            cr_assert(memcmp(f->data, pkt, len) == 0, "pkt %u: decap differs from original", k);
+            cr_assert(f->rx.flags & NIC_RXF_DECAPPED);
+        } else {
+            size_t wlen = crypto_frame(c, esp, elen, pkt, len, want, true);
+            cr_assert_eq(f->len, wlen);
+            cr_assert(memcmp(f->data, want, wlen) == 0, "pkt %u: plaintext in place differs", k);
+            cr_assert_eq(f->rx.seq_hi, (uint32_t)(sn >> 32), "pkt %u: seq_hi", k);
+        }
+    }
+    check_conservation(d, 0, npkts);
+    dut_destroy(d);
+}
+
+Test(nic, rx_packet_offload_fast) { rx_random(0, NIC_OFFLOAD_PACKET, 600, 21); }
+Test(nic, rx_packet_offload_bit) { rx_random(1, NIC_OFFLOAD_PACKET, 300, 22); }
+Test(nic, rx_crypto_offload_fast) { rx_random(0, NIC_OFFLOAD_CRYPTO, 600, 23); }
+Test(nic, rx_crypto_offload_bit) { rx_random(1, NIC_OFFLOAD_CRYPTO, 300, 24); }

@@ -1,0 +1,23 @@
+/* vec_engines.c - the registry of engines that conformance vectors can run through.
+ *
+ * Adding an engine (model-fast, model-bit, rtl) means one engine_<name>.c file, one line in
+ * vec_engine_list.h and one line here; the runner and the CLI find it by name.
+ */
+#include <string.h>
+
+#include "vec_engine_list.h"
+
+const struct vec_engine *const vec_engines[] = {
+    &vec_engine_ref,
+    NULL,
+};
+
+const struct vec_engine *vec_engine_find(const char *name)
+{
+    if (name == NULL)
+        return NULL;
+    for (size_t i = 0; vec_engines[i] != NULL; i++)
+        if (strcmp(vec_engines[i]->name, name) == 0)
+            return vec_engines[i];
+    return NULL;
+}
