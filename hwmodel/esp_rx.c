@@ -67,6 +67,10 @@ static void process(struct esp_rx *r, struct pkt *p)
     p->sa = (uint16_t)idx;
     p->has_sa = true;
     p->rx_flags = NIC_RXF_IPSEC;
+    if (nic_ctx_sa_expired(c, NIC_SA_IN, (uint32_t)idx)) {
+        p->drop = NIC_DROP_SA_HARD_LIMIT;
+        return;
+    }
     if (packet) {
         int st = esn_rx_check(&c->esn_rx, (uint32_t)idx, p->pr.sn, &sn);
         if (st != ESN_OK) {
@@ -181,8 +185,7 @@ static void post_process(struct esp_rx_post *r, struct pkt *p)
             }
         }
         if (!p->drop && e && job->icv_ok) {
-            c->sa_rx[p->sa].packets++;
-            c->sa_rx[p->sa].bytes += p->len;
+            nic_ctx_sa_count(c, NIC_SA_IN, p->sa, p->len);
         }
     }
     nic_ctx_account(&c->stats.rx, p->drop, p->len, p->t_in, r->now_e);

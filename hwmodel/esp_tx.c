@@ -61,6 +61,10 @@ static void process(struct esp_tx *t, struct pkt *p)
         p->drop = NIC_DROP_NO_SA;
         return;
     }
+    if (nic_ctx_sa_expired(c, NIC_SA_OUT, p->sa)) {
+        p->drop = NIC_DROP_SA_HARD_LIMIT;
+        return;
+    }
     p->pr = t->take_pr;
     struct gcm_job *job = &t->jobs[pkt_pool_index(t->pool, p)];
     int rc;

@@ -56,8 +56,7 @@ void tx_mac_commit(void *self)
             m->wire(m->wire_user, p->data, p->len, m->now_e);
         if (p->job) {
             c->stats.tx.offloaded++;
-            c->sa_tx[p->sa].packets++;
-            c->sa_tx[p->sa].bytes += p->len;
+            nic_ctx_sa_count(c, NIC_SA_OUT, p->sa, p->len);
         }
         nic_ctx_account(&c->stats.tx, 0, p->len, p->t_in, m->now_e);
     }

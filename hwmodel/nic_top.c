@@ -70,7 +70,7 @@ static int tables_init(struct nic_ctx *c)
     c->kr_tx = key_ram_create(c->p.tx_sa_entries);
     c->kr_rx = key_ram_create(c->p.rx_sa_entries);
     struct esn_params etx = {c->p.tx_sa_entries, 0};
-    struct esn_params erx = {c->p.rx_sa_entries, ESN_MAX_WINDOW};
+    struct esn_params erx = {c->p.rx_sa_entries, c->p.max_replay_window};
     if (!c->kr_tx || !c->kr_rx || esn_init(&c->esn_tx, &etx) || esn_init(&c->esn_rx, &erx))
         return -1;
     c->sa_tx = calloc(c->p.tx_sa_entries, sizeof(*c->sa_tx));
@@ -215,6 +215,8 @@ void nic_mmio_write(struct nic *n, uint32_t off, uint32_t value)
 
 /* ---- SAs --------------------------------------------------------------------------------- */
 
+static void set_limits(struct nic_ctx *c, const struct nic_sa *sa, int idx);
+
 static int sa_check(const struct nic_sa *sa)
 {
     if (sa->dir > NIC_SA_OUT || sa->mode > NIC_SA_TUNNEL || sa->offload > NIC_OFFLOAD_PACKET ||
@@ -272,7 +274,18 @@ int nic_sa_add(struct nic *n, const struct nic_sa *sa)
             esn_rx_advance(&c->esn_rx, (uint32_t)idx, (uint32_t)(b >> 32), (uint32_t)b);
         }
     }
+    set_limits(c, sa, idx);
     return idx;
+}
+
+static void set_limits(struct nic_ctx *c, const struct nic_sa *sa, int idx)
+{
+    struct sa_counters *s = sa->dir == NIC_SA_OUT ? &c->sa_tx[idx] : &c->sa_rx[idx];
+    memset(s, 0, sizeof(*s));
+    s->soft_bytes = sa->soft_bytes;
+    s->hard_bytes = sa->hard_bytes;
+    s->soft_packets = sa->soft_packets;
+    s->hard_packets = sa->hard_packets;
 }
 
 int nic_sa_delete(struct nic *n, enum nic_sa_dir dir, int handle)
@@ -366,4 +379,22 @@ const struct nic_stats *nic_get_stats(const struct nic *n)
     rx->out = rx->out > lost ? rx->out - lost : 0;
     m->view.engine_busy_cycles = n->gp_tx.busy_cycles + n->gp_rx.busy_cycles;
     return &m->view;
+}
+
+int nic_poll_event(struct nic *n, struct nic_event *ev)
+{
+    struct nic_ctx *c = &n->ctx;
+    if (c->ev_head == c->ev_tail)
+        return 0;
+    *ev = c->events[c->ev_head++ % NIC_EVENT_RING];
+    return 1;
+}
+
+size_t nic_sa_state_bytes(const struct nic *n)
+{
+    const struct nic_ctx *c = &n->ctx;
+    size_t cap = (size_t)c->p.rx_sa_entries + c->p.tx_sa_entries;
+    size_t bytes = sa_cam_bytes(&c->cam) + esn_bytes(&c->esn_tx) + esn_bytes(&c->esn_rx) +
+                   cap * (sizeof(struct key_ram_slot) + sizeof(struct sa_counters));
+    return bytes / cap;
 }

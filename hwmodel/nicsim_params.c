@@ -60,8 +60,11 @@ int nicsim_params_check(const struct nicsim_params *p, char *err, size_t errlen)
     }
     if (!is_pow2(p->tx_ring_size) || !is_pow2(p->rx_ring_size))
         return fail(err, errlen, "tx_ring_size and rx_ring_size must be powers of two");
-    if (p->replay_window % 32)
-        return fail(err, errlen, "replay_window = %u is not a multiple of 32", p->replay_window);
+    if (p->replay_window % 32 || p->max_replay_window % 32)
+        return fail(err, errlen, "replay_window and max_replay_window must be multiples of 32");
+    if (p->replay_window > p->max_replay_window)
+        return fail(err, errlen, "replay_window = %u exceeds max_replay_window = %u",
+                    p->replay_window, p->max_replay_window);
     return 0;
 }
 

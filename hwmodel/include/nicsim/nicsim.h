@@ -56,6 +56,8 @@ struct nic_sa {
     uint8_t tun_src[16];    /* packet-offload TX tunnel outer addresses                   */
     uint8_t tun_dst[16];
     uint32_t replay_window; /* packet-offload RX: 0 = the device default                   */
+    uint64_t soft_bytes, hard_bytes;     /* lifetime limits (0 = none): soft raises an event, */
+    uint64_t soft_packets, hard_packets; /* hard also stops the SA (sa_hard_limit drops)    */
     uint64_t seq;           /* TX: last SN used (the next packet gets seq + 1); RX: highest SN
                              * seen (window top T; 0 = none), e.g. to restore after a reset */
 };
@@ -109,6 +111,18 @@ struct nic_stats {
     uint64_t engine_busy_cycles;    /* summed over engines: utilisation = busy / (cycles * engines) */
 };
 const struct nic_stats *nic_get_stats(const struct nic *n);
+/* Lifetime events, for the driver to poll (an interrupt cause in the register map). */
+enum nic_event_type { NIC_EVENT_SOFT_EXPIRE = 1, NIC_EVENT_HARD_EXPIRE = 2 };
+struct nic_event {
+    uint8_t type; /* enum nic_event_type */
+    uint8_t dir;  /* enum nic_sa_dir     */
+    uint16_t handle;
+};
+/* Take the oldest event: 1 if one was taken, 0 if none is pending. */
+int nic_poll_event(struct nic *n, struct nic_event *ev);
+/* Bytes of per-SA state the card holds (CAM, key RAM, sequence state, counters), divided by
+ * the SA capacity (RX + TX): the figure behind "per-SA state under 512 bytes". */
+size_t nic_sa_state_bytes(const struct nic *n);
 /* Per-SA counters (packets, bytes) by handle; -ENOENT for a free handle. */
 int nic_sa_stats(const struct nic *n, enum nic_sa_dir dir, int handle, uint64_t *packets,
                  uint64_t *bytes);
