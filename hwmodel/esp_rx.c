@@ -31,6 +31,7 @@ void esp_rx_eval(void *self, uint64_t now)
     fifo_pop(r->in);
     fifo_push(r->out, p, now + pc + sa_cam_cycles(&r->ctx->cam) + ESN_CHECK_CYCLES);
     r->take = p;
+    r->now_e = now;
     r->d.busy_until = now + pc;
 }
 
@@ -101,8 +102,14 @@ static void process(struct esp_rx *r, struct pkt *p)
 void esp_rx_commit(void *self)
 {
     struct esp_rx *r = self;
-    if (r->take)
-        process(r, r->take);
+    if (r->take) {
+        struct pkt *p = r->take;
+        process(r, p);
+        trace_event(r->ctx->trace, TRACE_ESP_RX, r->now_e, "pkt %u len %u spi 0x%x sa %d sn %llu %s",
+                    p->id, p->len, p->pr.spi, p->has_sa ? p->sa : -1,
+                    (unsigned long long)p->sn,
+                    p->drop ? nic_drop_name(p->drop) : p->job ? "to engine" : "to host");
+    }
     r->take = NULL;
     r->q = r->d;
     fifo_commit(r->in);
@@ -189,6 +196,8 @@ static void post_process(struct esp_rx_post *r, struct pkt *p)
         }
     }
     nic_ctx_account(&c->stats.rx, p->drop, p->len, p->t_in, r->now_e);
+    trace_event(c->trace, TRACE_ESP_RX_POST, r->now_e, "pkt %u len %u status %u flags 0x%x %s", p->id,
+                p->len, p->rx_status, p->rx_flags, p->drop ? nic_drop_name(p->drop) : "deliver");
 }
 
 void esp_rx_post_commit(void *self)

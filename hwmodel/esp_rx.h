@@ -31,6 +31,7 @@ struct esp_rx {
     struct { uint64_t busy_until; } q, d;
     struct pkt *take;
     struct parser_result take_pr;
+    uint64_t now_e;
 };
 
 void esp_rx_init(struct esp_rx *r, struct nic_ctx *ctx, struct pkt_pool *pool,

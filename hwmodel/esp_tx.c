@@ -46,6 +46,7 @@ void esp_tx_eval(void *self, uint64_t now)
     fifo_pop(t->in);
     fifo_push(t->out, p, now + cost);
     t->take = p;
+    t->now_e = now;
     t->d.busy_until = now + (p->has_sa ? parser_cycles(&t->take_pr) : 1);
 }
 
@@ -97,8 +98,13 @@ static void process(struct esp_tx *t, struct pkt *p)
 void esp_tx_commit(void *self)
 {
     struct esp_tx *t = self;
-    if (t->take)
-        process(t, t->take);
+    if (t->take) {
+        struct pkt *p = t->take;
+        process(t, p);
+        trace_event(t->ctx->trace, TRACE_ESP_TX, t->now_e, "pkt %u len %u sa %d sn %llu %s",
+                    p->id, p->len, p->has_sa ? p->sa : -1, (unsigned long long)p->sn,
+                    p->drop ? nic_drop_name(p->drop) : p->job ? "to engine" : "pass");
+    }
     t->take = NULL;
     t->q = t->d;
     fifo_commit(t->in);

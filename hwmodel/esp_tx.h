@@ -26,6 +26,7 @@ struct esp_tx {
     struct { uint64_t busy_until; } q, d;
     struct pkt *take;           /* commit action: the packet taken this cycle */
     struct parser_result take_pr;
+    uint64_t now_e;
 };
 
 void esp_tx_init(struct esp_tx *t, struct nic_ctx *ctx, struct pkt_pool *pool,

@@ -61,6 +61,7 @@ void gcm_pool_eval(void *self, uint64_t now)
     uint32_t mask = gp->rob_size - 1;
 
     gp->d = gp->q;
+    gp->now_e = now;
     gp->enter = NULL;
     gp->enter_done = false;
     gp->dispatch = -1;
@@ -114,11 +115,18 @@ void gcm_pool_commit(void *self)
         gp->rob_done[gp->q.rob_tail & mask] = gp->enter_done;
         if (gp->dispatch >= 0)
             gp->unit_rob[gp->dispatch] = gp->q.rob_tail;
+        if (gp->trace)
+            trace_event(*gp->trace, gp->tblock, gp->now_e, "pkt %u %s", gp->enter->id,
+                        gp->dispatch >= 0 ? "to engine" : "bypass");
     }
     for (uint32_t i = 0; i < gp->ndone; i++) {
         uint32_t idx = gp->done_idx[i] & mask;
         struct gcm_job *job = gp->rob[idx]->job;
         gp->busy_cycles += job->t_done - job->t_start;
+        if (gp->trace)
+            trace_event(*gp->trace, gp->tblock, gp->now_e, "pkt %u done icv_ok %d err %d in %llu cycles",
+                        gp->rob[idx]->id, job->icv_ok, job->err,
+                        (unsigned long long)(job->t_done - job->t_start));
         gp->rob_done[idx] = 1;
     }
     gp->q = gp->d;

@@ -22,6 +22,7 @@
 #include "gcm_unit.h"
 #include "pkt.h"
 #include "sim.h"
+#include "trace.h"
 
 #define GCM_POOL_MAX_UNITS 64u
 
@@ -46,6 +47,9 @@ struct gcm_pool {
     uint32_t unit_rob[GCM_POOL_MAX_UNITS]; /* ROB entry of the job each unit holds */
     uint64_t busy_cycles;        /* engine busy cycles, summed over jobs */
     char names[GCM_POOL_MAX_UNITS][24];
+    struct trace *const *trace;  /* event trace of the device (may point at NULL) */
+    enum trace_block tblock;
+    uint64_t now_e;
 };
 
 /* 0, -EINVAL, -ENOMEM. The pool creates its units with `ucfg`; rob_entries >= packets in

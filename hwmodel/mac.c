@@ -59,6 +59,7 @@ void tx_mac_commit(void *self)
             nic_ctx_sa_count(c, NIC_SA_OUT, p->sa, p->len);
         }
         nic_ctx_account(&c->stats.tx, 0, p->len, p->t_in, m->now_e);
+        trace_event(c->trace, TRACE_TX_MAC, m->now_e, "pkt %u len %u sent", p->id, p->len);
     }
     if (m->drop)
         nic_ctx_account(&c->stats.tx, m->drop->drop, m->drop->len, m->drop->t_in, m->now_e);
@@ -107,6 +108,8 @@ int rx_mac_frame(struct rx_mac *m, const uint8_t *frame, size_t len, uint64_t no
     uint64_t start = m->wire_free > now ? m->wire_free : now;
     m->wire_free = start + nic_ctx_wire_cycles(m->ctx, (uint32_t)len);
     fifo_push(m->out, p, m->wire_free);
+    trace_event(m->ctx->trace, TRACE_RX_MAC, now, "pkt %u len %u arrives at %llu", p->id, p->len,
+                (unsigned long long)m->wire_free);
     /* Between cycles: the push lands at once, as if committed at the last edge. */
     m->out->wr_q = m->out->wr_d;
     return 0;

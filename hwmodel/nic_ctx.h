@@ -13,6 +13,7 @@
 #include "key_ram.h"
 #include "nicsim/nicsim.h"
 #include "sa_cam.h"
+#include "trace.h"
 
 /* Per-SA counters and lifetime limits (RFC 4301 s4.4.2.1: soft and hard, in bytes and packets;
  * 0 = no limit). Counted when a packet leaves the device; a hard limit is checked at the SA
@@ -35,6 +36,7 @@ struct nic_ctx {
     struct nic_event events[NIC_EVENT_RING]; /* lifetime events for the driver */
     uint32_t ev_head, ev_tail;
     uint64_t events_lost;
+    struct trace *trace;               /* NULL unless tracing was switched on */
     uint64_t wire_cycles_num;          /* wire serialisation: cycles = ceil(bytes * num / den) */
     uint64_t wire_cycles_den;
 };

@@ -22,6 +22,7 @@
 #include "nicsim/nicsim.h"
 #include "pkt_pool.h"
 #include "sim.h"
+#include "trace.h"
 
 #define NIC_FIFO_DEPTH 8u
 #define NIC_ID 0x4e494353u /* "NICS" */
@@ -42,6 +43,7 @@ struct nic {
     struct esp_rx esp_rx;
     struct esp_rx_post esp_rx_post;
     struct nic_stats view; /* nic_get_stats() result: ctx.stats merged with dma counters */
+    struct trace trace;
 };
 
 static const char *const drop_names[] = {
@@ -132,6 +134,9 @@ struct nic *nic_create(const struct nicsim_params *p, char *err, size_t errlen)
         fail(err, errlen, "out of memory (or OpenSSL unavailable) creating the device");
         return NULL;
     }
+    n->gp_tx.trace = n->gp_rx.trace = &n->ctx.trace;
+    n->gp_tx.tblock = TRACE_GCM_TX;
+    n->gp_rx.tblock = TRACE_GCM_RX;
     esp_tx_init(&n->esp_tx, c, &n->pool, n->jobs, &n->dma.tx_out, &n->tx_pool_in);
     tx_mac_init(&n->tx_mac, c, &n->tx_mac_in, &n->tx_done);
     rx_mac_init(&n->rx_mac, c, &n->pool, &n->rx_in);
@@ -397,4 +402,76 @@ size_t nic_sa_state_bytes(const struct nic *n)
     size_t bytes = sa_cam_bytes(&c->cam) + esn_bytes(&c->esn_tx) + esn_bytes(&c->esn_rx) +
                    cap * (sizeof(struct key_ram_slot) + sizeof(struct sa_counters));
     return bytes / cap;
+}
+
+/* ---- observability ------------------------------------------------------------------------ */
+
+static void after_step(void *ctx, uint64_t cycle)
+{
+    trace_sample(ctx, cycle);
+}
+
+/* Probe table: names follow the RTL hierarchy (nic_top.u_<block>.<signal>). */
+static int probe_all(struct nic *n)
+{
+    struct trace *t = &n->trace;
+    const struct dma_regs *dq = &n->dma.q;
+    static const char *const ring_names[DMA_NRINGS] = {"txd", "txc", "rxd", "rxc"};
+    char name[64];
+    int bad = 0;
+    for (unsigned r = 0; r < DMA_NRINGS; r++) {
+        snprintf(name, sizeof(name), "nic_top.u_dma.%s_head", ring_names[r]);
+        bad |= trace_probe(t, name, &dq->ring[r].head, 4, 16);
+        snprintf(name, sizeof(name), "nic_top.u_dma.%s_tail", ring_names[r]);
+        bad |= trace_probe(t, name, &dq->ring[r].tail, 4, 16);
+    }
+    bad |= trace_probe(t, "nic_top.u_dma.intr_cause", &dq->intr_cause, 4, 3);
+    const struct gcm_pool *pools[2] = {&n->gp_tx, &n->gp_rx};
+    static const char *const pool_names[2] = {"u_gcm_tx", "u_gcm_rx"};
+    for (unsigned k = 0; k < 2; k++) {
+        const struct gcm_pool *gp = pools[k];
+        snprintf(name, sizeof(name), "nic_top.%s.rob_head", pool_names[k]);
+        bad |= trace_probe(t, name, &gp->q.rob_head, 4, 16);
+        snprintf(name, sizeof(name), "nic_top.%s.rob_tail", pool_names[k]);
+        bad |= trace_probe(t, name, &gp->q.rob_tail, 4, 16);
+        for (unsigned i = 0; i < gp->nunits; i++) {
+            const struct gcm_unit *u = gp->unit[i];
+            static const char *const sig[4] = {"in_valid", "in_ready", "out_valid", "busy"};
+            const void *ptr[4] = {&u->in.valid_q, &u->in.ready_q, &u->out.valid_q, &u->q.cur};
+            const unsigned size[4] = {sizeof(bool), sizeof(bool), sizeof(bool), sizeof(void *)};
+            for (unsigned s = 0; s < 4; s++) {
+                snprintf(name, sizeof(name), "nic_top.%s.u_unit%u.%s", pool_names[k], i, sig[s]);
+                bad |= trace_probe(t, name, ptr[s], size[s], 1);
+            }
+        }
+    }
+    bad |= trace_probe(t, "nic_top.u_tx_mac.busy", &n->tx_mac.q.cur, sizeof(void *), 1);
+    bad |= trace_probe(t, "nic_top.u_stats.tx_out", &n->ctx.stats.tx.out, 8, 32);
+    bad |= trace_probe(t, "nic_top.u_stats.rx_out", &n->ctx.stats.rx.out, 8, 32);
+    return bad ? -EINVAL : 0;
+}
+
+int nic_trace_vcd(struct nic *n, FILE *vcd)
+{
+    if (!vcd || n->trace.vcd)
+        return -EINVAL;
+    n->trace.vcd = vcd;
+    if (probe_all(n))
+        return -EINVAL;
+    n->ctx.trace = &n->trace;
+    n->sim.after_step = after_step;
+    n->sim.after_ctx = &n->trace;
+    trace_sample(&n->trace, n->sim.cycle);
+    return 0;
+}
+
+int nic_trace_events(struct nic *n, FILE *out, const char *blocks)
+{
+    int64_t mask = blocks ? trace_parse_mask(blocks) : -1;
+    if (!out || mask < 0)
+        return -EINVAL;
+    n->trace.events = out;
+    n->trace.event_mask = (uint32_t)mask;
+    n->ctx.trace = &n->trace;
+    return 0;
 }

@@ -24,6 +24,8 @@ void sim_step(struct sim *s)
         s->blocks[i].commit(s->blocks[i].self);
     s->cycle++;
     s->steps++;
+    if (s->after_step)
+        s->after_step(s->after_ctx, s->cycle);
 }
 
 uint64_t sim_next_event(const struct sim *s)

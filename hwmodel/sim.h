@@ -38,6 +38,10 @@ struct sim {
     uint64_t steps;          /* eval/commit rounds actually run (cycle - steps were skipped) */
     unsigned nblocks;
     struct sim_block blocks[SIM_MAX_BLOCKS];
+    /* Optional observer called after every executed step with the new cycle (waveform dumps);
+     * it may read any block's q but must change nothing. */
+    void (*after_step)(void *ctx, uint64_t cycle);
+    void *after_ctx;
 };
 
 void sim_init(struct sim *s);

@@ -120,6 +120,15 @@ struct nic_event {
 };
 /* Take the oldest event: 1 if one was taken, 0 if none is pending. */
 int nic_poll_event(struct nic *n, struct nic_event *ev);
+/* ---- observability ---------------------------------------------------------------------- */
+#include <stdio.h>
+/* Dump the registers of every block as VCD to `vcd` (names as in the RTL), from now on; call
+ * before the first nic_run(). 0 or -EINVAL. The caller closes the file after nic_destroy(). */
+int nic_trace_vcd(struct nic *n, FILE *vcd);
+/* Event trace to `out` for the blocks in `blocks` ("all" or a comma list of dma, esp_tx,
+ * gcm_tx, tx_mac, rx_mac, esp_rx, gcm_rx, esp_rx_post). 0 or -EINVAL (unknown block). */
+int nic_trace_events(struct nic *n, FILE *out, const char *blocks);
+
 /* Bytes of per-SA state the card holds (CAM, key RAM, sequence state, counters), divided by
  * the SA capacity (RX + TX): the figure behind "per-SA state under 512 bytes". */
 size_t nic_sa_state_bytes(const struct nic *n);
