@@ -33,10 +33,12 @@ TESTBINS :=
 include hwmodel/rules.mk
 include tb/golden/rules.mk
 include tb/dut/rules.mk
+include tb/run/rules.mk
 include tb/vectors/rules.mk
 include tb/cli/rules.mk
 include tb/tools/rules.mk
 include tb/unit/rules.mk
+include tb/bench/rules.mk
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)

@@ -132,6 +132,12 @@ void gcm_pool_commit(void *self)
     gp->q = gp->d;
     gp->enter = NULL;
     gp->ndone = 0;
+    /* The unit owns its links, but a unit with nothing to do may be skipped by a sparse
+     * scheduler in the cycle we offer it a job: commit what we wrote (idempotent). */
+    for (unsigned i = 0; i < gp->nunits; i++) {
+        stream_commit(&gp->unit[i]->in);
+        stream_commit(&gp->unit[i]->out);
+    }
     fifo_commit(gp->in);
     fifo_commit(gp->out);
 }
@@ -139,9 +145,12 @@ void gcm_pool_commit(void *self)
 uint64_t gcm_pool_next_event(const void *self, uint64_t now)
 {
     const struct gcm_pool *gp = self;
-    for (unsigned i = 0; i < gp->nunits; i++)
-        if (gp->unit[i]->out.valid_q)
+    for (unsigned i = 0; i < gp->nunits; i++) {
+        const struct gcm_unit *u = gp->unit[i];
+        /* a job leaving, or our offer being taken (our valid must drop) */
+        if (u->out.valid_q || stream_fire(&u->in))
             return now;
+    }
     uint32_t mask = gp->rob_size - 1;
     if (gp->q.rob_head != gp->q.rob_tail && gp->rob_done[gp->q.rob_head & mask] &&
         fifo_count_q(gp->out) < gp->out->depth)

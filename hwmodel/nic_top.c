@@ -87,6 +87,46 @@ static int add_block(struct nic *n, const char *name, void *self, void (*eval)(v
     return sim_add(&n->sim, &b);
 }
 
+/* The dma block and the packet pool it takes buffers from and returns them to: the pool's
+ * clock edge (pending puts become free) is the dma's, so that a skipped pool never holds
+ * freed buffers back (sparse scheduling). */
+static void dma_pool_eval(void *self, uint64_t now)
+{
+    struct nic *n = self;
+    dma_eval(&n->dma, now);
+}
+
+static void dma_pool_commit(void *self)
+{
+    struct nic *n = self;
+    dma_commit(&n->dma);
+    pkt_pool_commit(&n->pool);
+}
+
+static uint64_t dma_pool_next_event(const void *self, uint64_t now)
+{
+    const struct nic *n = self;
+    return dma_next_event(&n->dma, now);
+}
+
+/* Every pair of blocks that share a FIFO or a stream, for sparse scheduling. */
+static int link_blocks(struct nic *n)
+{
+    const void *pairs[][2] = {
+        {n, &n->esp_tx},          {n, &n->tx_mac},           {n, &n->esp_rx_post},
+        {&n->esp_tx, &n->gp_tx},  {&n->gp_tx, &n->tx_mac},   {&n->esp_rx, &n->gp_rx},
+        {&n->gp_rx, &n->esp_rx_post},
+    };
+    int bad = 0;
+    for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
+        bad |= sim_link(&n->sim, pairs[i][0], pairs[i][1]);
+    const struct gcm_pool *gps[2] = {&n->gp_tx, &n->gp_rx};
+    for (unsigned k = 0; k < 2; k++)
+        for (unsigned i = 0; i < gps[k]->nunits; i++)
+            bad |= sim_link(&n->sim, gps[k], gps[k]->unit[i]);
+    return bad;
+}
+
 struct nic *nic_create(const struct nicsim_params *p, char *err, size_t errlen)
 {
     char msg[160];
@@ -143,9 +183,7 @@ struct nic *nic_create(const struct nicsim_params *p, char *err, size_t errlen)
     esp_rx_init(&n->esp_rx, c, &n->pool, n->jobs, &n->rx_in, &n->rx_pool_in);
     esp_rx_post_init(&n->esp_rx_post, c, &n->rx_post_in, &n->rx_dma_in);
 
-    struct sim_block dmab = DMA_BLOCK(&n->dma);
-    struct sim_block poolb = PKT_POOL_BLOCK(&n->pool);
-    bad = sim_add(&n->sim, &dmab) ||
+    bad = add_block(n, "dma", n, dma_pool_eval, dma_pool_commit, dma_pool_next_event) ||
           add_block(n, "esp_tx", &n->esp_tx, esp_tx_eval, esp_tx_commit, esp_tx_next_event) ||
           gcm_pool_add_to_sim(&n->gp_tx, &n->sim, "gcm_tx") ||
           add_block(n, "tx_mac", &n->tx_mac, tx_mac_eval, tx_mac_commit, tx_mac_next_event) ||
@@ -153,7 +191,8 @@ struct nic *nic_create(const struct nicsim_params *p, char *err, size_t errlen)
           gcm_pool_add_to_sim(&n->gp_rx, &n->sim, "gcm_rx") ||
           add_block(n, "esp_rx_post", &n->esp_rx_post, esp_rx_post_eval, esp_rx_post_commit,
                     esp_rx_post_next_event) ||
-          sim_add(&n->sim, &poolb);
+          link_blocks(n);
+    sim_set_sparse(&n->sim, true);
     if (bad) {
         nic_destroy(n);
         fail(err, errlen, "too many blocks for the scheduler (engines too large)");

@@ -16,16 +16,54 @@ int sim_add(struct sim *s, const struct sim_block *b)
     return 0;
 }
 
-void sim_step(struct sim *s)
+int sim_find(const struct sim *s, const void *self)
 {
     for (unsigned i = 0; i < s->nblocks; i++)
+        if (s->blocks[i].self == self)
+            return (int)i;
+    return -1;
+}
+
+int sim_link(struct sim *s, const void *a, const void *b)
+{
+    int ia = sim_find(s, a), ib = sim_find(s, b);
+    if (ia < 0 || ib < 0)
+        return -1;
+    s->adj[ia] |= 1u << ib;
+    s->adj[ib] |= 1u << ia;
+    return 0;
+}
+
+void sim_set_sparse(struct sim *s, bool on)
+{
+    s->sparse = on;
+}
+
+/* One clock over the blocks in `mask`. */
+static void step_mask(struct sim *s, uint32_t mask)
+{
+    for (uint32_t m = mask; m; m &= m - 1) {
+        unsigned i = (unsigned)__builtin_ctz(m);
         s->blocks[i].eval(s->blocks[i].self, s->cycle);
-    for (unsigned i = 0; i < s->nblocks; i++)
+    }
+    for (uint32_t m = mask; m; m &= m - 1) {
+        unsigned i = (unsigned)__builtin_ctz(m);
         s->blocks[i].commit(s->blocks[i].self);
+    }
     s->cycle++;
     s->steps++;
     if (s->after_step)
         s->after_step(s->after_ctx, s->cycle);
+}
+
+static uint32_t all_mask(const struct sim *s)
+{
+    return s->nblocks >= 32 ? 0xffffffffu : (1u << s->nblocks) - 1;
+}
+
+void sim_step(struct sim *s)
+{
+    step_mask(s, all_mask(s));
 }
 
 uint64_t sim_next_event(const struct sim *s)
@@ -39,8 +77,56 @@ uint64_t sim_next_event(const struct sim *s)
     return next;
 }
 
+static void refresh(struct sim *s, uint32_t mask)
+{
+    for (uint32_t m = mask; m; m &= m - 1) {
+        unsigned i = (unsigned)__builtin_ctz(m);
+        s->t_next[i] = s->blocks[i].next_event(s->blocks[i].self, s->cycle);
+    }
+}
+
+/* Sparse mode: only the blocks whose next event is due are evaluated and committed; after a
+ * step, only they and their linked neighbours recompute their next event. Correct when every
+ * block's next_event is exact and every pair of blocks that touch each other's registers or
+ * share a link is declared with sim_link(). */
+static bool run_sparse(struct sim *s, uint64_t limit)
+{
+    refresh(s, all_mask(s)); /* the host may have changed anything between runs */
+    for (;;) {
+        /* One pass: the earliest event and the blocks due then. No t_next is ever below the
+         * current cycle: every block due at a step is refreshed after it. */
+        uint64_t next = SIM_NEVER;
+        uint32_t due = 0;
+        for (unsigned i = 0; i < s->nblocks; i++) {
+            uint64_t t = s->t_next[i];
+            if (t < next) {
+                next = t;
+                due = 1u << i;
+            } else if (t == next) {
+                due |= 1u << i;
+            }
+        }
+        if (next == SIM_NEVER)
+            return true;
+        if (next > limit) {
+            if (s->cycle < limit)
+                s->cycle = limit;
+            return false;
+        }
+        if (next > s->cycle)
+            s->cycle = next;
+        step_mask(s, due);
+        uint32_t touched = due;
+        for (uint32_t m = due; m; m &= m - 1)
+            touched |= s->adj[__builtin_ctz(m)];
+        refresh(s, touched);
+    }
+}
+
 bool sim_run(struct sim *s, uint64_t limit)
 {
+    if (s->sparse)
+        return run_sparse(s, limit);
     for (;;) {
         uint64_t next = sim_next_event(s);
         if (next == SIM_NEVER)

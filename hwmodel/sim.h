@@ -42,11 +42,24 @@ struct sim {
      * it may read any block's q but must change nothing. */
     void (*after_step)(void *ctx, uint64_t cycle);
     void *after_ctx;
+    /* sparse scheduling (sim_set_sparse) */
+    bool sparse;
+    uint64_t t_next[SIM_MAX_BLOCKS]; /* each block's next event, kept up to date */
+    uint32_t adj[SIM_MAX_BLOCKS];    /* blocks to refresh when block i steps       */
 };
 
 void sim_init(struct sim *s);
 /* Register a block; returns 0, or -1 when SIM_MAX_BLOCKS are already registered. */
 int sim_add(struct sim *s, const struct sim_block *b);
+/* Index of the block whose self pointer is `self`, or -1. */
+int sim_find(const struct sim *s, const void *self);
+/* Declare that blocks a and b (by self pointer) share a link or read each other's registers:
+ * in sparse mode each recomputes its next event whenever the other steps. 0 or -1. */
+int sim_link(struct sim *s, const void *a, const void *b);
+/* Sparse mode: evaluate and commit only the blocks whose next event is due. Requires exact
+ * next_event functions and every neighbour pair declared with sim_link(); a skipped block
+ * keeps q as it is, which is what its eval would have done. Off by default. */
+void sim_set_sparse(struct sim *s, bool on);
 /* One clock: eval all, commit all, cycle + 1. */
 void sim_step(struct sim *s);
 /* Earliest cycle >= s->cycle whose eval can change any block (SIM_NEVER if all idle). */

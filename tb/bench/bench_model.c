@@ -1,0 +1,199 @@
+/* bench_model.c - the whole device doing TX packet-offload ESP on the bench's packets, through
+ * the testbench harness (libdut), in FAST or BIT data mode (see bench.h).
+ *
+ * One device with the default parameters and one TX SA (AES-128, ICV 16, transport, packet
+ * offload, first SN 1). The host keeps the TX ring full: it posts until the ring is full, runs
+ * the card for BENCH_SLICE cycles with nic_run(), reaps completions and frees the harness's
+ * records (dut_run for one cycle), and repeats until the measurement has lasted
+ * opts->min_time seconds and seen opts->min_packets packets; then it lets the card drain.
+ * Wall time is split into post (dut_tx), run (nic_run) and reap; the golden check of sampled
+ * frames is timed apart and not counted. Simulated figures are cycles and scheduler steps from
+ * the first post to the cycle the card went idle. Best of opts->reps runs after a warm-up run.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "bench.h"
+#include "dut.h"
+
+#define BENCH_SLICE 8192u        /* cycles per nic_run call: < a ring of work at 64 bytes   */
+#define BENCH_STALL_SLICES 2000u /* slices without a completion: the device is stuck        */
+
+struct mstate {
+    struct dut *d;
+    const struct bench_traffic *t;
+    struct gold_sa gsa;
+    int sa;
+    uint64_t posted, completed, frames, verified;
+    double t_post, t_run, t_reap, t_check;
+    char *err;
+    size_t errlen;
+};
+
+void bench_model_params(unsigned data_mode, unsigned *clock_mhz, unsigned *engines)
+{
+    struct nicsim_params p;
+    nicsim_params_default(&p);
+    p.data_mode = data_mode;
+    *clock_mhz = p.clock_mhz;
+    *engines = p.engines;
+}
+
+static bool sampled(uint64_t k)
+{
+    return k < 8 || k % 257 == 0;
+}
+
+/* Post until the TX ring is full. */
+static int post(struct mstate *m)
+{
+    double t0 = bench_now();
+    for (;;) {
+        int rc = dut_tx(m->d, bench_traffic_pkt(m->t, m->posted), m->t->size, m->sa, 0,
+                        (uint32_t)m->posted);
+        if (rc == -EAGAIN)
+            break;
+        if (rc) {
+            snprintf(m->err, m->errlen, "dut_tx refused a %u-byte packet: %d", m->t->size, rc);
+            return -1;
+        }
+        m->posted++;
+    }
+    m->t_post += bench_now() - t0;
+    return 0;
+}
+
+/* Check what the card produced since the last call, then drop the harness's records. */
+static int collect(struct mstate *m)
+{
+    struct dut *d = m->d;
+    for (size_t i = 0; i < d->txc.n; i++, m->completed++) {
+        const struct nic_tx_cpl *c = &d->txc.v[i].tx;
+        if (c->status != NIC_TXS_OK || c->cookie != (uint32_t)m->completed) {
+            snprintf(m->err, m->errlen, "TX completion %llu: status %u cookie %u",
+                     (unsigned long long)m->completed, c->status, c->cookie);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < d->wire.n; i++, m->frames++) {
+        if (!sampled(m->frames))
+            continue;
+        double t0 = bench_now();
+        int rc = bench_check_frame(&m->gsa, m->t, m->frames, d->wire.v[i].data, d->wire.v[i].len,
+                                   m->err, m->errlen);
+        m->t_check += bench_now() - t0;
+        if (rc)
+            return -1;
+        m->verified++;
+    }
+    if (m->frames < m->completed) { /* a frame leaves before its completion lands */
+        snprintf(m->err, m->errlen, "%llu wire frames but %llu TX completions",
+                 (unsigned long long)m->frames, (unsigned long long)m->completed);
+        return -1;
+    }
+    dut_list_clear(&d->txc);
+    dut_list_clear(&d->wire);
+    return 0;
+}
+
+/* One measurement; fills r from the wall and simulated time it took. */
+static int run_once(struct mstate *m, double min_time, uint64_t min_packets, uint32_t clock_mhz,
+                    struct bench_model *r)
+{
+    struct nic *n = m->d->nic;
+    uint64_t cyc0 = nic_cycle(n), steps0 = nic_steps(n), posted0 = m->posted;
+    unsigned stall = 0;
+    m->t_post = m->t_run = m->t_reap = m->t_check = 0;
+    double start = bench_now();
+    for (;;) {
+        double el = bench_now() - start - m->t_check;
+        bool more = el < min_time || m->posted - posted0 < min_packets;
+        if (more && post(m))
+            return -1;
+        uint64_t before = m->completed;
+        double t0 = bench_now();
+        nic_run(n, BENCH_SLICE);
+        double t1 = bench_now();
+        dut_run(m->d, 1); /* reap completions, re-post RX buffers */
+        m->t_reap += bench_now() - t1;
+        m->t_run += t1 - t0;
+        double t2 = bench_now();
+        int rc = collect(m);
+        m->t_reap += bench_now() - t2;
+        if (rc)
+            return -1;
+        if (!more && m->completed == m->posted && m->frames == m->posted)
+            break;
+        stall = m->completed == before ? stall + 1 : 0;
+        if (stall > BENCH_STALL_SLICES) {
+            snprintf(m->err, m->errlen, "device stalled: %llu posted, %llu completed",
+                     (unsigned long long)m->posted, (unsigned long long)m->completed);
+            return -1;
+        }
+    }
+    const struct nic_stats *st = nic_get_stats(n);
+    if (st->tx.out != m->completed || st->tx.offloaded != m->completed) {
+        snprintf(m->err, m->errlen, "device counted %llu out, %llu offloaded, %llu completed",
+                 (unsigned long long)st->tx.out, (unsigned long long)st->tx.offloaded,
+                 (unsigned long long)m->completed);
+        return -1;
+    }
+    memset(r, 0, sizeof(*r));
+    double wall = m->t_post + m->t_run + m->t_reap;
+    r->packets = m->posted - posted0;
+    r->wall_s = wall;
+    r->pps = (double)r->packets / wall;
+    r->mbps = r->pps * m->t->size / 1e6;
+    r->cycles = nic_cycle(n) - cyc0;
+    r->steps = nic_steps(n) - steps0;
+    r->cycles_per_pkt = (double)r->cycles / (double)r->packets;
+    r->steps_per_pkt = (double)r->steps / (double)r->packets;
+    r->sim_mpps = clock_mhz / r->cycles_per_pkt;
+    r->sim_gbps = r->sim_mpps * m->t->size * 8 / 1e3;
+    r->cycles_per_s = (double)r->cycles / wall;
+    r->share_post = m->t_post / wall;
+    r->share_run = m->t_run / wall;
+    r->share_reap = m->t_reap / wall;
+    return 0;
+}
+
+static int setup(struct mstate *m, const struct bench_traffic *t, unsigned data_mode)
+{
+    struct nicsim_params p;
+    nicsim_params_default(&p);
+    p.data_mode = data_mode;
+    m->d = dut_create(&p, m->err, m->errlen);
+    if (!m->d)
+        return -1;
+    struct nic_sa sa = {.dir = NIC_SA_OUT, .mode = NIC_SA_TRANSPORT,
+                        .offload = NIC_OFFLOAD_PACKET, .icv_len = 16,
+                        .keymat_len = sizeof(t->keymat), .spi = BENCH_SPI};
+    memcpy(sa.keymat, t->keymat, sizeof(t->keymat));
+    m->sa = nic_sa_add(m->d->nic, &sa);
+    if (m->sa < 0 || bench_check_sa(t, &m->gsa)) {
+        snprintf(m->err, m->errlen, "cannot install the TX SA: %d", m->sa);
+        return -1;
+    }
+    return 0;
+}
+
+int bench_model_run(const struct bench_traffic *t, unsigned data_mode, const struct bench_opts *o,
+                    struct bench_model *r, char *err, size_t errlen)
+{
+    struct mstate m = {.t = t, .err = err, .errlen = errlen};
+    struct bench_model cur;
+    unsigned clock_mhz, engines;
+    bench_model_params(data_mode, &clock_mhz, &engines);
+    memset(r, 0, sizeof(*r));
+    int rc = setup(&m, t, data_mode);
+    /* warm-up: caches, allocator, the card's first fill */
+    rc = rc ? rc : run_once(&m, o->min_time / 10, 1024, clock_mhz, &cur);
+    for (unsigned rep = 0; !rc && rep < o->reps; rep++) {
+        rc = run_once(&m, o->min_time, o->min_packets, clock_mhz, &cur);
+        if (!rc && cur.mbps > r->mbps)
+            *r = cur;
+    }
+    r->verified = m.verified;
+    dut_destroy(m.d);
+    return rc;
+}
