@@ -31,6 +31,8 @@ BINS     :=
 TESTBINS :=
 
 include hwmodel/rules.mk
+include host-driver/rules.mk
+include firmware/rules.mk
 include tb/golden/rules.mk
 include tb/dut/rules.mk
 include tb/run/rules.mk
@@ -69,7 +71,7 @@ vectors: $(B)/bin/nicsim
 # Tests: the Criterion unit suite, then the CLI checks (shell, no Python).
 test-only: $(BINS) $(TESTBINS)
 	@$(MAKE) --no-print-directory -s test-cli
-	$(B)/bin/unit_tests --jobs 2
+	$(B)/bin/unit_tests --jobs 2 --timeout 300
 
 clean:
 	rm -rf build

@@ -4,11 +4,16 @@
  * RAM write ports; the RAMs change only in dma_commit):
  *   1. write channel: the job in flight lands at its done cycle (host memory, HEADs, causes).
  *   2. read channel: the oldest outstanding read retires at its done cycle (reads retire in
- *      issue order, one per cycle). A TX descriptor either goes to the reorder buffer with an
- *      error, or issues its frame read in the same cycle (which takes the issue port).
+ *      issue order, one per cycle). A TX descriptor batch makes its cache entries visible, an
+ *      RX descriptor enters the RX cache, a faulted frame goes to the reorder buffer.
  *   3. tx_done: one finished TX token per cycle enters the reorder buffer (slot = id).
- *   4. issue port, if still free: RX descriptor prefetch, else the next TX descriptor read.
- *   5. rx_in head: drop actions, or a delivery bid; write arbiter (round-robin TX/RX) starts
+ *   4. issue port (one read per cycle), in priority order: RX descriptor prefetch, TX
+ *      descriptor batch read, frame read of the TX descriptor cache head.
+ *   5. TX descriptor cache head (one per cycle, in ring order, needs a pool buffer): a bad
+ *      descriptor goes to the reorder buffer with its error (no read); a good one issues its
+ *      frame read if the issue port is still free, a read slot is free and tx_out has room.
+ *      The head sees a batch arriving in this same cycle (bypass from the read data).
+ *   6. rx_in head: drop actions, or a delivery bid; write arbiter (round-robin TX/RX) starts
  *      the next write job when the channel is free.
  */
 #include "dma.h"
@@ -106,6 +111,7 @@ void dma_cfg_from_params(struct dma_cfg *cfg, const struct nicsim_params *p,
     cfg->max_reads = p->pcie_max_reads;
     cfg->mtu = p->mtu;
     cfg->rxd_cache = DMA_RXD_CACHE_DEFAULT;
+    cfg->txd_batch = DMA_TXD_BATCH_DEFAULT;
     cfg->pool = pool;
     cfg->hm = hm;
 }
@@ -214,23 +220,37 @@ int dma_init(struct dma *dma, const struct dma_cfg *cfg, struct fifo *tx_done,
 {
     memset(dma, 0, sizeof(*dma));
     if (!cfg->pool || !cfg->hm || !cfg->bw_num || !cfg->bw_den || !cfg->max_reads ||
-        !cfg->mtu || cfg->mtu > cfg->pool->mtu)
+        !cfg->mtu || cfg->mtu > cfg->pool->mtu || cfg->txd_batch > DMA_TXD_BATCH_MAX)
         return -EINVAL;
     dma->cfg = *cfg;
     if (!dma->cfg.rxd_cache)
         dma->cfg.rxd_cache = DMA_RXD_CACHE_DEFAULT;
+    if (!dma->cfg.txd_batch)
+        dma->cfg.txd_batch = DMA_TXD_BATCH_DEFAULT;
+    if (!dma->cfg.txd_cache) {
+        /* Deep enough that descriptors run a whole read window ahead of the frames. */
+        uint32_t b = dma->cfg.txd_batch;
+        dma->cfg.txd_cache = b + (cfg->max_reads > b ? cfg->max_reads : b);
+        if (dma->cfg.txd_cache > DMA_RING_MAX)
+            dma->cfg.txd_cache = DMA_RING_MAX;
+    }
+    if (dma->cfg.txd_cache < dma->cfg.txd_batch || dma->cfg.txd_cache > DMA_RING_MAX)
+        return -EINVAL;
+    dma->txdc_size = pow2_at_least(dma->cfg.txd_cache);
     dma->rq_size = pow2_at_least(cfg->max_reads);
-    /* A TX packet holds a pool buffer from descriptor read to completion, so at most
-     * pool->count ids are in flight: a window of that size never aliases. */
+    /* A TX packet holds a pool buffer from leaving the descriptor cache to its completion, so
+     * at most pool->count ids are in flight: a window of that size never aliases. */
     dma->rob_size = pow2_at_least(cfg->pool->count);
     dma->rxc_size = pow2_at_least(dma->cfg.rxd_cache);
     dma->rq = calloc(dma->rq_size, sizeof(*dma->rq));
     dma->rob = calloc(dma->rob_size, sizeof(*dma->rob));
     dma->rxc = calloc(dma->rxc_size, sizeof(*dma->rxc));
+    dma->txdc = calloc(dma->txdc_size, sizeof(*dma->txdc));
+    dma->txdc_new = calloc(dma->cfg.txd_batch, sizeof(*dma->txdc_new));
     /* Deep enough for every frame read in flight: the FIFO back-pressures only when the
      * pipeline itself stalls. */
     int rc = fifo_init(&dma->tx_out, cfg->max_reads);
-    if (!dma->rq || !dma->rob || !dma->rxc || rc) {
+    if (!dma->rq || !dma->rob || !dma->rxc || !dma->txdc || !dma->txdc_new || rc) {
         dma_free(dma);
         return -ENOMEM;
     }
@@ -245,10 +265,14 @@ void dma_free(struct dma *dma)
     free(dma->rq);
     free(dma->rob);
     free(dma->rxc);
+    free(dma->txdc);
+    free(dma->txdc_new);
     fifo_free(&dma->tx_out);
     dma->rq = NULL;
     dma->rob = NULL;
     dma->rxc = NULL;
+    dma->txdc = NULL;
+    dma->txdc_new = NULL;
 }
 
 /* ---- read channel ------------------------------------------------------------------------ */
@@ -259,6 +283,13 @@ static uint64_t rd_done(const struct dma *dma, uint64_t now, uint32_t bytes)
     return start + dma_xfer_cycles(&dma->cfg, bytes);
 }
 
+/* Reserve the read channel for an n-byte read issued in this cycle. */
+static void rd_reserve(struct dma *dma, uint64_t now, struct dma_rd *r, uint32_t bytes)
+{
+    r->done = rd_done(dma, now, bytes);
+    dma->d.rd_busy = r->done;
+}
+
 /* Issue a read in this cycle: the host memory is sampled now and the channel is reserved. A
  * refused range becomes an error completion at the same done cycle (the completer abort arrives
  * when the data would have). The caller fills in the rest and pushes with rd_push(). */
@@ -266,8 +297,7 @@ static void rd_issue(struct dma *dma, uint64_t now, struct dma_rd *r, uint64_t i
                      uint32_t bytes)
 {
     r->fault = host_mem_read(dma->cfg.hm, iova, buf, bytes) != 0;
-    r->done = rd_done(dma, now, bytes);
-    dma->d.rd_busy = r->done;
+    rd_reserve(dma, now, r, bytes);
     if (!r->fault)
         dma->d.stats.bytes_read += bytes;
 }
@@ -281,17 +311,19 @@ static void rd_push(struct dma *dma, const struct dma_rd *r)
     dma->d.rq_wr++;
 }
 
-/* Validation of a TX descriptor that has arrived: the reason it is dropped, or NONE. */
-static uint8_t txd_verdict(const struct dma *dma, const struct dma_rd *r)
+/* Validation of a cached TX descriptor: the reason it is dropped, or NONE. */
+static uint8_t txd_verdict(const struct dma *dma, const struct dma_txd_entry *e)
 {
-    if (r->fault)
+    if (e->fault)
         return NIC_DROP_DMA_ERROR;
-    const struct nic_tx_desc *t = &r->u.txd;
+    const struct nic_tx_desc *t = &e->d;
     if (t->len == 0 || t->len > dma->cfg.mtu || (t->flags & ~DMA_TXF_KNOWN))
         return NIC_DROP_BAD_DESC;
     return NIC_DROP_NONE;
 }
 
+/* Reorder buffer write port; three writers per cycle at most: a faulted frame read retiring,
+ * the descriptor cache head failing, a tx_done token. */
 static void rob_write(struct dma *dma, struct pkt *p)
 {
     unsigned n = dma->wr.rob_nwe++;
@@ -313,54 +345,31 @@ static void tx_fail(struct dma *dma, struct pkt *p, uint8_t drop)
     rob_write(dma, p);
 }
 
-/* Step 2. Returns true when the issue port was used (frame read). */
-static bool rd_retire(struct dma *dma, uint64_t now)
+/* Step 2: the oldest read retires at its done cycle. */
+static void rd_retire(struct dma *dma, uint64_t now)
 {
     const struct dma_regs *q = &dma->q;
     if (q->rq_wr == q->rq_rd)
-        return false;
+        return;
     const struct dma_rd *r = &dma->rq[q->rq_rd & (dma->rq_size - 1)];
     if (r->done > now)
-        return false;
-    struct pkt *p = r->pkt;
+        return;
+    dma->d.rq_rd++;
     switch (r->kind) {
-    case DMA_RD_TXD: {
-        uint8_t v = txd_verdict(dma, r);
-        if (v == NIC_DROP_NONE && !fifo_can_push(&dma->tx_out))
-            return false; /* pipeline back-pressure: retire later, in order */
-        dma->d.rq_rd++;
-        if (!r->fault) {
-            dma->d.stats.tx_desc_fetched++;
-            p->len = r->u.txd.len;
-            p->cookie = r->u.txd.cookie;
-            p->sa = r->u.txd.sa_handle;
-            p->has_sa = (r->u.txd.flags & NIC_TXF_IPSEC) != 0;
-            p->seq_hi = r->u.txd.seq_hi;
-        }
-        if (v != NIC_DROP_NONE) {
-            tx_fail(dma, p, v);
-            return false;
-        }
-        struct dma_rd fr = {.kind = DMA_RD_FRAME, .idx = r->idx, .pkt = p};
-        rd_issue(dma, now, &fr, r->u.txd.addr, p->data, p->len);
-        rd_push(dma, &fr);
-        /* The token leaves at the cycle its last byte has arrived, not before. */
-        if (!fr.fault)
-            fifo_push(&dma->tx_out, p, fr.done);
-        return true;
-    }
+    case DMA_RD_TXD:
+        /* The batch's entries were written at issue; now they are valid. */
+        dma->d.txdc_wr += r->n;
+        return;
     case DMA_RD_FRAME:
-        dma->d.rq_rd++;
         if (r->fault)
-            tx_fail(dma, p, NIC_DROP_DMA_ERROR);
-        return false;
+            tx_fail(dma, r->pkt, NIC_DROP_DMA_ERROR);
+        return;
     case DMA_RD_RXD:
     default:
-        dma->d.rq_rd++;
         dma->d.rxd_pend--;
         dma->wr.rxc_we = true;
         dma->wr.rxc_addr = q->rxc_wr & (dma->rxc_size - 1);
-        dma->wr.rxc_new = (struct dma_rxd_entry){r->u.rxd, r->fault};
+        dma->wr.rxc_new = (struct dma_rxd_entry){r->rxd, r->fault};
         dma->d.rxc_wr++;
         if (r->fault) {
             dma->d.stats.rx_dma_error++;
@@ -368,11 +377,12 @@ static bool rd_retire(struct dma *dma, uint64_t now)
         } else {
             dma->d.stats.rx_desc_fetched++;
         }
-        return false;
+        return;
     }
 }
 
-/* Step 4 conditions, on q (also used by next_event). `outstanding` counts this cycle's retire. */
+/* Step 4/5 conditions, on q (also used by next_event). `outstanding` counts this cycle's
+ * retire. */
 static bool can_prefetch_rxd(const struct dma *dma, uint32_t outstanding)
 {
     const struct dma_regs *q = &dma->q;
@@ -380,40 +390,134 @@ static bool can_prefetch_rxd(const struct dma *dma, uint32_t outstanding)
            (q->rxc_wr - q->rxc_rd) + q->rxd_pend < dma->cfg.rxd_cache &&
            outstanding < dma->cfg.max_reads;
 }
+
+/* Descriptors the next TX batch read would cover: up to txd_batch posted ones, not across the
+ * ring wrap; 0 when there is nothing to read. */
+static uint32_t txd_batch_len(const struct dma *dma)
+{
+    const struct dma_regs *q = &dma->q;
+    const struct dma_ring_regs *rg = &q->ring[DMA_TXD];
+    if (!(q->ctrl & DMA_CTRL_TX_EN) || q->txd_fetch == rg->tail)
+        return 0;
+    uint32_t posted = (rg->tail - q->txd_fetch) & (rg->size - 1);
+    uint32_t to_wrap = rg->size - q->txd_fetch;
+    uint32_t k = dma->cfg.txd_batch;
+    if (k > posted)
+        k = posted;
+    if (k > to_wrap)
+        k = to_wrap;
+    return k;
+}
+
+/* A batch read goes out as soon as the cache (entries + reads in flight) has room for it. */
 static bool can_fetch_txd(const struct dma *dma, uint32_t outstanding)
 {
     const struct dma_regs *q = &dma->q;
-    return (q->ctrl & DMA_CTRL_TX_EN) && q->txd_fetch != q->ring[DMA_TXD].tail &&
-           outstanding < dma->cfg.max_reads && pkt_pool_avail(dma->cfg.pool) > 0;
+    uint32_t k = txd_batch_len(dma);
+    return k && dma->cfg.txd_cache - (q->txdc_rsv - q->txdc_rd) >= k &&
+           outstanding < dma->cfg.max_reads;
 }
 
-static void rd_issue_next(struct dma *dma, uint64_t now, uint32_t outstanding)
+/* The TX descriptor cache head, if it has arrived by `wr` (q, or d with this cycle's retire). */
+static const struct dma_txd_entry *txdc_head(const struct dma *dma, uint32_t wr)
 {
     const struct dma_regs *q = &dma->q;
-    uint8_t raw[DMA_TXD_BYTES];
+    return q->txdc_rd != wr ? &dma->txdc[q->txdc_rd & (dma->txdc_size - 1)] : NULL;
+}
+
+/* The head can leave the cache now: a bad one needs only a buffer, a good one also a read
+ * slot, the issue port and room in tx_out. */
+static bool can_take_head(const struct dma *dma, const struct dma_txd_entry *e,
+                          uint32_t outstanding, bool port_free)
+{
+    if (!e || pkt_pool_avail(dma->cfg.pool) == 0)
+        return false;
+    if (txd_verdict(dma, e) != NIC_DROP_NONE)
+        return true;
+    return port_free && outstanding < dma->cfg.max_reads && fifo_can_push(&dma->tx_out);
+}
+
+/* Step 4: at most one read issued. Returns true when the issue port was used. */
+static bool rd_issue_next(struct dma *dma, uint64_t now, uint32_t outstanding)
+{
+    const struct dma_regs *q = &dma->q;
     if (can_prefetch_rxd(dma, outstanding)) {
         const struct dma_ring_regs *rg = &q->ring[DMA_RXD];
+        uint8_t raw[DMA_RXD_BYTES];
         struct dma_rd r = {.kind = DMA_RD_RXD, .idx = q->rxd_fetch};
         rd_issue(dma, now, &r, rg->base + (uint64_t)r.idx * DMA_RXD_BYTES, raw, DMA_RXD_BYTES);
         if (!r.fault)
-            rxd_decode(&r.u.rxd, raw);
+            rxd_decode(&r.rxd, raw);
         rd_push(dma, &r);
         dma->d.rxd_fetch = ring_next(rg, q->rxd_fetch);
         dma->d.rxd_pend++;
-    } else if (can_fetch_txd(dma, outstanding)) {
-        const struct dma_ring_regs *rg = &q->ring[DMA_TXD];
-        struct pkt *p = pkt_pool_get(dma->cfg.pool);
-        p->dir = PKT_TX;
-        p->id = q->tx_next_id;
-        p->t_in = now;
-        struct dma_rd r = {.kind = DMA_RD_TXD, .idx = q->txd_fetch, .pkt = p};
-        rd_issue(dma, now, &r, rg->base + (uint64_t)r.idx * DMA_TXD_BYTES, raw, DMA_TXD_BYTES);
-        if (!r.fault)
-            txd_decode(&r.u.txd, raw);
-        rd_push(dma, &r);
-        dma->d.txd_fetch = ring_next(rg, q->txd_fetch);
-        dma->d.tx_next_id++;
+        return true;
     }
+    if (can_fetch_txd(dma, outstanding)) {
+        /* One read of k * 32 bytes. Host memory is sampled now, descriptor by descriptor, so
+         * a descriptor the host cannot serve fails alone and in its place. The entries go to
+         * their reserved cache slots at this clock edge and become visible when the read is
+         * done. */
+        const struct dma_ring_regs *rg = &q->ring[DMA_TXD];
+        uint32_t k = txd_batch_len(dma);
+        struct dma_rd r = {.kind = DMA_RD_TXD, .idx = q->txd_fetch, .n = k};
+        for (uint32_t i = 0; i < k; i++) {
+            uint8_t raw[DMA_TXD_BYTES];
+            struct dma_txd_entry *e = &dma->txdc_new[i];
+            uint64_t a = rg->base + (uint64_t)(q->txd_fetch + i) * DMA_TXD_BYTES;
+            memset(e, 0, sizeof(*e));
+            e->fault = host_mem_read(dma->cfg.hm, a, raw, DMA_TXD_BYTES) != 0;
+            e->t_in = now;
+            e->idx = q->txd_fetch + i;
+            if (!e->fault) {
+                txd_decode(&e->d, raw);
+                dma->d.stats.bytes_read += DMA_TXD_BYTES;
+            }
+        }
+        rd_reserve(dma, now, &r, k * DMA_TXD_BYTES);
+        rd_push(dma, &r);
+        dma->wr.txdc_nwe = k;
+        dma->wr.txdc_addr = q->txdc_rsv;
+        dma->d.txdc_rsv += k;
+        dma->d.txd_fetch = (q->txd_fetch + k) & (rg->size - 1);
+        dma->d.stats.tx_desc_reads++;
+        return true;
+    }
+    return false;
+}
+
+/* Step 5: the cache head becomes a packet (a buffer, the next id) and either fails at once or
+ * issues its frame read. */
+static void txdc_take(struct dma *dma, uint64_t now, uint32_t outstanding, bool port_free)
+{
+    const struct dma_txd_entry *e = txdc_head(dma, dma->d.txdc_wr);
+    if (!can_take_head(dma, e, outstanding, port_free))
+        return;
+    struct pkt *p = pkt_pool_get(dma->cfg.pool);
+    p->dir = PKT_TX;
+    p->id = dma->q.tx_next_id;
+    p->t_in = e->t_in;
+    dma->d.tx_next_id++;
+    dma->d.txdc_rd++;
+    if (!e->fault) {
+        dma->d.stats.tx_desc_fetched++;
+        p->len = e->d.len;
+        p->cookie = e->d.cookie;
+        p->sa = e->d.sa_handle;
+        p->has_sa = (e->d.flags & NIC_TXF_IPSEC) != 0;
+        p->seq_hi = e->d.seq_hi;
+    }
+    uint8_t v = txd_verdict(dma, e);
+    if (v != NIC_DROP_NONE) {
+        tx_fail(dma, p, v);
+        return;
+    }
+    struct dma_rd fr = {.kind = DMA_RD_FRAME, .idx = e->idx, .pkt = p};
+    rd_issue(dma, now, &fr, e->d.addr, p->data, p->len);
+    rd_push(dma, &fr);
+    /* The token leaves at the cycle its last byte has arrived, not before. */
+    if (!fr.fault)
+        fifo_push(&dma->tx_out, p, fr.done);
 }
 
 /* ---- TX done input ----------------------------------------------------------------------- */
@@ -664,13 +768,13 @@ void dma_eval(void *self, uint64_t now)
     if (dma->q.job.kind != DMA_JOB_NONE && dma->q.job.done <= now)
         job_land(dma);
 
-    bool port_used = rd_retire(dma, now);
+    rd_retire(dma, now);
     /* A read retiring this cycle frees its slot for this cycle's issue. */
     uint32_t outstanding = dma->q.rq_wr - dma->d.rq_rd;
 
     tx_done_take(dma, now);
-    if (!port_used)
-        rd_issue_next(dma, now, outstanding);
+    bool port_used = rd_issue_next(dma, now, outstanding);
+    txdc_take(dma, now, outstanding + port_used, !port_used);
     rx_and_write(dma, now, wr_free);
 }
 
@@ -687,6 +791,8 @@ void dma_commit(void *self)
         dma->rob[w->rob_addr[i]] = w->rob_new[i];
     if (w->rxc_we)
         dma->rxc[w->rxc_addr] = w->rxc_new;
+    for (uint32_t i = 0; i < w->txdc_nwe; i++)
+        dma->txdc[(w->txdc_addr + i) & (dma->txdc_size - 1)] = dma->txdc_new[i];
     memset(&dma->wr, 0, sizeof(dma->wr));
     fifo_commit(&dma->tx_out);
     if (dma->tx_done)
@@ -705,15 +811,14 @@ uint64_t dma_next_event(const void *self, uint64_t now)
         t = min_u64(t, max_u64(q->job.done, now));
     if (q->rq_wr != q->rq_rd) {
         const struct dma_rd *r = &dma->rq[q->rq_rd & (dma->rq_size - 1)];
-        bool blocked = r->kind == DMA_RD_TXD && txd_verdict(dma, r) == NIC_DROP_NONE &&
-                       !fifo_can_push(&dma->tx_out);
-        /* A retire blocked by the pipeline waits for the consumer's pop, which is an event of
-         * the consumer; spinning here would only burn steps. */
-        if (!blocked)
-            t = min_u64(t, max_u64(r->done, now));
+        t = min_u64(t, max_u64(r->done, now));
     }
+    /* A cache head blocked by the pipeline (tx_out full) waits for the consumer's pop, by the
+     * pool for a buffer freed at a landing, by the read limit for a retire: events of their
+     * own; spinning here would only burn steps. */
     uint32_t outstanding = q->rq_wr - q->rq_rd;
-    if (can_prefetch_rxd(dma, outstanding) || can_fetch_txd(dma, outstanding))
+    if (can_prefetch_rxd(dma, outstanding) || can_fetch_txd(dma, outstanding) ||
+        can_take_head(dma, txdc_head(dma, q->txdc_wr), outstanding, true))
         return now;
     if (dma->tx_done)
         t = min_u64(t, fifo_next_event(dma->tx_done, now));
@@ -740,7 +845,8 @@ static bool dir_quiescent(const struct dma *dma, uint32_t bit)
 {
     const struct dma_regs *q = &dma->q;
     if (bit == DMA_CTRL_TX_EN)
-        return q->tx_next_id == q->tx_cpl_id && q->job.kind != DMA_JOB_TX;
+        return q->tx_next_id == q->tx_cpl_id && q->job.kind != DMA_JOB_TX &&
+               q->txdc_rd == q->txdc_rsv; /* no descriptor cached or on its way */
     return q->rxd_pend == 0 && q->job.kind != DMA_JOB_RX;
 }
 
@@ -771,7 +877,7 @@ static void ctrl_enable(struct dma *dma, uint32_t bit)
     q->ring[dr].head = q->ring[dr].tail = 0;
     q->ring[cr].head = q->ring[cr].tail = 0;
     if (bit == DMA_CTRL_TX_EN) {
-        q->txd_fetch = 0;
+        q->txd_fetch = 0; /* the descriptor cache is empty (dir_quiescent) */
     } else {
         q->rxd_fetch = 0;
         q->rxc_rd = q->rxc_wr;

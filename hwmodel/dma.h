@@ -24,11 +24,14 @@
  *   read issued in cycle t: data beats in [s, s + x(n)), s = max(t + L, rd_busy); done = s + x(n);
  *                           rd_busy = done. At most one read issued per cycle, at most
  *                           max_reads outstanding (issue .. done).
- *   TX packet: descriptor read (32 B) issued when the doorbell is seen; at its done cycle the
- *              frame read is issued; the token is pushed with ready_at = frame done. Lone packet
- *              rung at cycle c: ready_at = c + 2L + x(32) + x(len).
- *   TX stream (uniform frames, xd = x(32), xf = x(len)): M = max_reads packets take
- *              T_M = max(2L + xd + xf, M (xd + xf) + max(0, L - (M - 1) xd)) cycles.
+ *   TX descriptors: read in batches of up to B = txd_batch contiguous descriptors (one read of
+ *              32k bytes, never across the ring wrap) into a descriptor cache (txd_cache),
+ *              as soon as the cache has room for the batch; frame reads are issued from the
+ *              cache in order (a descriptor arriving in cycle t can issue its frame read in t);
+ *              the token is pushed with ready_at = frame done. Lone packet rung at cycle c:
+ *              ready_at = c + 2L + x(32) + x(len).
+ *   TX stream (uniform frames, xf = x(len), full batches of B): bandwidth-bound period
+ *              B xf + x(32B) cycles per B packets (docs/dma.md has the condition).
  *   write job (TX completion, or RX frame + completion), posted: starts when the write channel
  *              is free, done = start + x(len) + x(16) + (wb ? x(4) : 0); at done the bytes land
  *              in host memory, HEADs move and the cause bit rises; the next job may start in the
@@ -110,6 +113,8 @@ enum dma_reg {
 
 #define DMA_RING_MAX 65536u
 #define DMA_RXD_CACHE_DEFAULT 8u
+#define DMA_TXD_BATCH_DEFAULT 8u
+#define DMA_TXD_BATCH_MAX 128u  /* 128 x 32 B = 4 KiB, the largest PCIe read request        */
 
 enum dma_ring_id { DMA_TXD = 0, DMA_TXC = 1, DMA_RXD = 2, DMA_RXC = 3, DMA_NRINGS = 4 };
 
@@ -119,6 +124,9 @@ struct dma_cfg {
     uint32_t max_reads;        /* outstanding reads (descriptor, frame, RX descriptor)      */
     uint32_t mtu;              /* largest TX frame accepted                                */
     uint32_t rxd_cache;        /* RX descriptors prefetched on card (0 = default 8)        */
+    uint32_t txd_batch;        /* TX descriptors per read, 1..128 (0 = default 8)          */
+    uint32_t txd_cache;        /* TX descriptor cache entries, >= txd_batch, <= 65536
+                                * (0 = default txd_batch + max(txd_batch, max_reads))     */
     struct pkt_pool *pool;
     struct host_mem *hm;
 };
@@ -132,6 +140,7 @@ uint64_t dma_xfer_cycles(const struct dma_cfg *cfg, uint64_t bytes);
 
 struct dma_stats {
     uint64_t tx_desc_fetched;   /* TX descriptors read successfully                         */
+    uint64_t tx_desc_reads;     /* TX descriptor batch reads issued (fetched / reads = batch) */
     uint64_t rx_desc_fetched;   /* RX descriptors read successfully (prefetch)              */
     uint64_t tx_cpl_written;    /* TX completions landed (any status)                       */
     uint64_t tx_ok;             /* ... of which NIC_TXS_OK                                   */
@@ -163,13 +172,20 @@ enum dma_rd_kind { DMA_RD_TXD = 1, DMA_RD_FRAME = 2, DMA_RD_RXD = 3 };
 struct dma_rd {
     uint8_t kind;       /* enum dma_rd_kind                                               */
     bool fault;         /* host memory refused the range: error completion at done        */
-    uint32_t idx;       /* ring index of the descriptor                                   */
+    uint32_t idx;       /* ring index of the (first) descriptor                           */
+    uint32_t n;         /* TXD: descriptors in the batch (their cache slots are reserved) */
     uint64_t done;      /* cycle the data (or the error) has fully arrived                */
-    struct pkt *pkt;    /* TX: the packet buffer                                          */
-    union {
-        struct nic_tx_desc txd;
-        struct nic_rx_desc rxd;
-    } u;                /* descriptor sampled from host memory at issue                   */
+    struct pkt *pkt;    /* FRAME: the packet buffer                                       */
+    struct nic_rx_desc rxd; /* RXD: descriptor sampled from host memory at issue          */
+};
+
+/* One TX descriptor in the on-card descriptor cache, sampled from host memory when its batch
+ * read was issued and visible to the frame-read stage once the batch has arrived. */
+struct dma_txd_entry {
+    struct nic_tx_desc d;
+    bool fault;         /* this descriptor's bytes were refused: complete with DMA_ERROR  */
+    uint32_t idx;       /* its TX ring index                                              */
+    uint64_t t_in;      /* cycle its batch read was issued (pkt->t_in)                    */
 };
 
 /* One prefetched RX descriptor. */
@@ -194,6 +210,9 @@ struct dma_regs {
     struct dma_ring_regs ring[DMA_NRINGS];
     uint32_t ctrl, intr_cause, intr_mask, err_cause;
     uint32_t txd_fetch;     /* next TX descriptor index to read                          */
+    uint32_t txdc_rsv;      /* TX descriptor cache pointers (free-running): reserved by    */
+    uint32_t txdc_wr;       /*   issued batch reads / arrived / taken by the frame stage;  */
+    uint32_t txdc_rd;       /*   rd <= wr <= rsv, rsv - rd <= txd_cache                    */
     uint32_t tx_next_id;    /* pkt->id of the next TX packet                             */
     uint32_t tx_cpl_id;     /* pkt->id of the next TX completion (reorder head)          */
     uint32_t rxd_fetch;     /* next RX descriptor index to prefetch                      */
@@ -212,13 +231,15 @@ struct dma_wr {
     uint32_t rq_addr;
     struct dma_rd rq_new;
     unsigned rob_nwe;
-    uint32_t rob_addr[2];
-    struct pkt *rob_new[2];
+    uint32_t rob_addr[3];
+    struct pkt *rob_new[3];
     bool rob_clr;
     uint32_t rob_clr_addr;
     bool rxc_we;
     uint32_t rxc_addr;
     struct dma_rxd_entry rxc_new;
+    uint32_t txdc_nwe;      /* TX descriptor cache: entries txdc_new[0..nwe) go to slots   */
+    uint32_t txdc_addr;     /*   txdc_addr, txdc_addr + 1, ... (free-running, wrapped)      */
 };
 
 struct dma {
@@ -229,14 +250,17 @@ struct dma {
     struct dma_rd *rq;          /* rq_size entries                                        */
     struct pkt **rob;           /* rob_size entries, indexed by pkt->id & (rob_size - 1)  */
     struct dma_rxd_entry *rxc;  /* rxc_size entries                                       */
-    uint32_t rq_size, rob_size, rxc_size; /* powers of two                                */
+    struct dma_txd_entry *txdc; /* txdc_size entries; txd_cache of them used              */
+    struct dma_txd_entry *txdc_new; /* write-port data of one batch (txd_batch entries)   */
+    uint32_t rq_size, rob_size, rxc_size, txdc_size; /* powers of two                     */
     /* ports */
     struct fifo tx_out;
     struct fifo *tx_done;
     struct fifo *rx_in;
 };
 
-/* 0, -EINVAL (missing pool/host_mem, bw 0, max_reads 0, mtu > pool mtu), -ENOMEM.
+/* 0, -EINVAL (missing pool/host_mem, bw 0, max_reads 0, mtu > pool mtu, txd_batch > 128,
+ * txd_cache < txd_batch or > 65536), -ENOMEM.
  * tx_done and rx_in may be NULL (that side is not connected). */
 int dma_init(struct dma *dma, const struct dma_cfg *cfg, struct fifo *tx_done,
              struct fifo *rx_in);

@@ -13,6 +13,7 @@ void gcm_unit_cfg_default(struct gcm_unit_cfg *cfg)
     cfg->mode = GCM_DATA_FAST;
     cfg->force_portable = false;
     cfg->max_len = GCM_UNIT_MAX_LEN_DEFAULT;
+    cfg->any_aad = false;
 }
 
 struct gcm_unit *gcm_unit_create(const struct gcm_unit_cfg *cfg)
@@ -59,7 +60,9 @@ static int job_check(const struct gcm_unit *u, const struct gcm_job *j,
     *slot = key_ram_slot_dp(j->kr, j->slot);
     if (!*slot)
         return -ENOKEY;
-    if ((j->aad_len != 8 && j->aad_len != 12) ||
+    const bool aad_ok = u->cfg.any_aad ? j->aad_len <= sizeof(j->aad)
+                                       : (j->aad_len == 8 || j->aad_len == 12);
+    if (!aad_ok ||
         (j->icv_len != 8 && j->icv_len != 12 && j->icv_len != 16) || j->len > u->cfg.max_len ||
         (j->len && !j->data) || !j->icv)
         return -EINVAL;

@@ -4,6 +4,9 @@
  *
  * A job encrypts or decrypts `data` in place (RFC 4106 ESP: nonce = slot salt || iv, AAD 8 or 12
  * bytes) and writes (encrypt) or checks (decrypt) the ICV. One job at a time per unit.
+ * cfg.any_aad lets a unit take every AAD length the engine takes (0..16 bytes, gcm_engine.h):
+ * conformance runs use it for raw GCM known answers; the device leaves it off, since ESP only
+ * ever has 8 or 12, and an AAD of another length there is a pipeline bug to refuse.
  *
  * Data modes, identical in timing, bytes, icv_ok and t_done (tested job by job):
  *   GCM_DATA_BIT   drives the bit-accurate gcm_engine beat by beat from the job buffer: the unit
@@ -24,8 +27,8 @@
  * provided the out stream is not blocked (a blocked out stream delays t_done, same in both
  * modes). in.ready is registered: it rises in the cycle the job leaves, so the next job is taken
  * at a + L + 1 at the earliest: one job per ceil(len/16) + nr + 4 cycles per unit.
- * A job that fails validation (slot not valid, aad_len not 8/12, icv_len not 8/12/16, len >
- * max_len, NULL buffers) leaves at a + 1 with err set, icv_ok false, data and icv untouched.
+ * A job that fails validation (slot not valid, aad_len not 8/12 (not 0..16 with any_aad),
+ * icv_len not 8/12/16, len > max_len, NULL buffers) leaves at a + 1 with err set, icv_ok false, data and icv untouched.
  *
  * Decrypt releases no plaintext before the tag verifies: plaintext (engine out beats in BIT
  * mode, EVP output in FAST mode) goes to the unit's hold buffer, which is not host-visible; it is
@@ -62,8 +65,8 @@ struct gcm_job {
     const struct key_ram *kr;
     uint32_t slot;
     uint8_t iv[8];
-    uint8_t aad[12];
-    uint8_t aad_len;      /* 8 (SPI || SN) or 12 (SPI || SN-hi || SN-lo)                     */
+    uint8_t aad[16];
+    uint8_t aad_len;      /* 8 (SPI || SN) or 12 (SPI || SN-hi || SN-lo); 0..16 with any_aad  */
     uint8_t *data;        /* len bytes, encrypted / decrypted in place                        */
     uint32_t len;
     bool decrypt;
@@ -86,6 +89,7 @@ struct gcm_unit_cfg {
     enum gcm_data_mode mode;   /* default GCM_DATA_FAST                                       */
     bool force_portable;       /* BIT mode: portable AES / GF code instead of AES-NI / PCLMUL  */
     uint32_t max_len;          /* largest job (hold buffer size); default 16384                 */
+    bool any_aad;              /* take AAD of 0..16 bytes, not only ESP's 8/12; default false   */
 };
 
 void gcm_unit_cfg_default(struct gcm_unit_cfg *cfg);

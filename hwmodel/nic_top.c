@@ -4,8 +4,9 @@
  *   TX: dma.tx_out -> esp_tx -> gcm_pool(tx) -> tx_mac -> wire ; tx_mac -> dma.tx_done
  *   RX: wire -> rx_mac -> esp_rx -> gcm_pool(rx) -> esp_rx_post -> dma.rx_in -> host
  *
- * SA programming writes the CAM, the key RAM and the sequence state between cycles, as the
- * firmware's CSR writes land on a clock edge.
+ * Control path: host MMIO -> mmio (BAR0 decoder) -> fw_cpu (mailbox, runs firmware/) -> sa_csr
+ * (SAT port) -> CAM, key RAM, sequence state, counters. The backdoor SA calls below use the
+ * same sa_csr operations, between cycles, as the firmware's CSR writes land on a clock edge.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,18 +16,19 @@
 #include "dma.h"
 #include "esp_rx.h"
 #include "esp_tx.h"
+#include "fw_cpu.h"
 #include "gcm_pool.h"
 #include "host_mem.h"
 #include "mac.h"
+#include "mmio.h"
 #include "nic_ctx.h"
 #include "nicsim/nicsim.h"
 #include "pkt_pool.h"
+#include "sa_csr.h"
 #include "sim.h"
 #include "trace.h"
 
 #define NIC_FIFO_DEPTH 8u
-#define NIC_ID 0x4e494353u /* "NICS" */
-#define NIC_VERSION 0x00000100u
 
 struct nic {
     struct nic_ctx ctx;
@@ -42,6 +44,9 @@ struct nic {
     struct rx_mac rx_mac;
     struct esp_rx esp_rx;
     struct esp_rx_post esp_rx_post;
+    struct sa_csr sat;     /* SA table port: SAT CSRs and the backdoor API               */
+    struct fw_cpu fw;      /* control CPU: mailbox and firmware                          */
+    struct mmio mmio;      /* BAR0 decoder                                               */
     struct nic_stats view; /* nic_get_stats() result: ctx.stats merged with dma counters */
     struct trace trace;
 };
@@ -154,7 +159,8 @@ struct nic *nic_create(const struct nicsim_params *p, char *err, size_t errlen)
     ucfg.max_len = p->mtu + PKT_TAILROOM;
 
     struct dma_cfg dcfg;
-    int bad = tables_init(c) || pkt_pool_init(&n->pool, p->pkt_buffers, p->mtu);
+    int bad = tables_init(c) || sa_csr_init(&n->sat, c) ||
+              pkt_pool_init(&n->pool, p->pkt_buffers, p->mtu);
     n->jobs = bad ? NULL : calloc(p->pkt_buffers, sizeof(*n->jobs));
     bad = bad || !n->jobs;
     struct fifo *fifos[] = {&n->tx_pool_in, &n->tx_mac_in, &n->tx_done, &n->rx_in,
@@ -182,6 +188,9 @@ struct nic *nic_create(const struct nicsim_params *p, char *err, size_t errlen)
     rx_mac_init(&n->rx_mac, c, &n->pool, &n->rx_in);
     esp_rx_init(&n->esp_rx, c, &n->pool, n->jobs, &n->rx_in, &n->rx_pool_in);
     esp_rx_post_init(&n->esp_rx_post, c, &n->rx_post_in, &n->rx_dma_in);
+    fw_cpu_init(&n->fw, &c->p, &n->sat, mmio_top_read, &n->mmio);
+    struct mmio_ports ports = {n, &c->p, c, &n->dma, &n->fw};
+    mmio_init(&n->mmio, &ports);
 
     bad = add_block(n, "dma", n, dma_pool_eval, dma_pool_commit, dma_pool_next_event) ||
           add_block(n, "esp_tx", &n->esp_tx, esp_tx_eval, esp_tx_commit, esp_tx_next_event) ||
@@ -191,6 +200,7 @@ struct nic *nic_create(const struct nicsim_params *p, char *err, size_t errlen)
           gcm_pool_add_to_sim(&n->gp_rx, &n->sim, "gcm_rx") ||
           add_block(n, "esp_rx_post", &n->esp_rx_post, esp_rx_post_eval, esp_rx_post_commit,
                     esp_rx_post_next_event) ||
+          add_block(n, "fw_cpu", &n->fw, fw_cpu_eval, fw_cpu_commit, fw_cpu_next_event) ||
           link_blocks(n);
     sim_set_sparse(&n->sim, true);
     if (bad) {
@@ -219,6 +229,8 @@ void nic_destroy(struct nic *n)
     free(n->jobs);
     if (n->pool.pkts)
         pkt_pool_free(&n->pool);
+    fw_cpu_destroy(&n->fw);
+    sa_csr_destroy(&n->sat);
     sa_cam_destroy(&c->cam);
     key_ram_destroy(c->kr_tx);
     key_ram_destroy(c->kr_rx);
@@ -239,113 +251,28 @@ int nic_host_register(struct nic *n, uint64_t iova, void *host, size_t len)
     return host_mem_register(&n->hm, iova, host, len);
 }
 
-/* MMIO map (provisional until regs.def): 0x000 ID, 0x004 VERSION, 0x100 + 4 * dma_reg. */
+/* BAR0: regs.def, decoded by mmio.c (the DMA window stays at NIC_MMIO_DMA_BASE). */
 uint32_t nic_mmio_read(struct nic *n, uint32_t off)
 {
-    if (off == 0x000)
-        return NIC_ID;
-    if (off == 0x004)
-        return NIC_VERSION;
-    if (off >= NIC_MMIO_DMA_BASE && off < NIC_MMIO_DMA_BASE + 4u * DMA_NREGS && !(off & 3))
-        return dma_csr_read(&n->dma, (enum dma_reg)((off - NIC_MMIO_DMA_BASE) / 4));
-    return 0;
+    return mmio_read(&n->mmio, off);
 }
 
 void nic_mmio_write(struct nic *n, uint32_t off, uint32_t value)
 {
-    if (off >= NIC_MMIO_DMA_BASE && off < NIC_MMIO_DMA_BASE + 4u * DMA_NREGS && !(off & 3))
-        dma_csr_write(&n->dma, (enum dma_reg)((off - NIC_MMIO_DMA_BASE) / 4), value);
+    mmio_write(&n->mmio, off, value);
 }
 
-/* ---- SAs --------------------------------------------------------------------------------- */
-
-static void set_limits(struct nic_ctx *c, const struct nic_sa *sa, int idx);
-
-static int sa_check(const struct nic_sa *sa)
-{
-    if (sa->dir > NIC_SA_OUT || sa->mode > NIC_SA_TUNNEL || sa->offload > NIC_OFFLOAD_PACKET ||
-        (sa->icv_len != 8 && sa->icv_len != 12 && sa->icv_len != 16) ||
-        (sa->keymat_len != 20 && sa->keymat_len != 28 && sa->keymat_len != 36) || sa->spi == 0)
-        return -EINVAL;
-    if (!sa->esn && sa->seq > 0xffffffffull)
-        return -EINVAL;
-    return 0;
-}
+/* ---- SAs: the backdoor (the firmware's path is SAT.OP; both end in sa_csr) -------------- */
 
 int nic_sa_add(struct nic *n, const struct nic_sa *sa)
 {
-    struct nic_ctx *c = &n->ctx;
-    int rc = sa_check(sa);
-    if (rc)
-        return rc;
-    struct sa_cam_cfg cfg = {sa->mode, sa->offload, sa->icv_len,
-                             (uint8_t)((sa->esn ? SA_CFG_ESN : 0) | (sa->v6 ? SA_CFG_OUTER_V6 : 0))};
-    int idx;
-    if (sa->dir == NIC_SA_OUT) {
-        struct sa_cam_tx_entry e = {.spi = sa->spi, .cfg = cfg};
-        memcpy(e.outer_saddr, sa->tun_src, 16);
-        memcpy(e.outer_daddr, sa->tun_dst, 16);
-        idx = sa_cam_tx_add(&c->cam, &e);
-        if (idx < 0)
-            return idx;
-        if (key_ram_write(c->kr_tx, (uint32_t)idx, sa->keymat, sa->keymat_len) ||
-            esn_sa_tx(&c->esn_tx, (uint32_t)idx, sa->esn)) {
-            nic_sa_delete(n, NIC_SA_OUT, idx);
-            return -EINVAL;
-        }
-        /* firmware loads the counter: the next packet gets seq + 1 */
-        esn_tx_set(&c->esn_tx, (uint32_t)idx, sa->seq);
-    } else {
-        cfg.flags &= (uint8_t)~SA_CFG_OUTER_V6;
-        struct sa_rx_key key = {.spi = sa->spi, .proto = SA_CAM_PROTO_ESP, .v6 = sa->v6};
-        memcpy(key.daddr, sa->daddr, sa->v6 ? 16 : 4);
-        idx = sa_cam_rx_add(&c->cam, &key, &cfg);
-        if (idx < 0)
-            return idx;
-        uint32_t w = sa->replay_window ? sa->replay_window : c->p.replay_window;
-        int erc = sa->offload == NIC_OFFLOAD_PACKET
-                      ? esn_sa_rx_packet(&c->esn_rx, (uint32_t)idx, sa->esn, w)
-                      : esn_sa_rx_crypto(&c->esn_rx, (uint32_t)idx, sa->esn, w);
-        if (erc || key_ram_write(c->kr_rx, (uint32_t)idx, sa->keymat, sa->keymat_len)) {
-            nic_sa_delete(n, NIC_SA_IN, idx);
-            return -EINVAL;
-        }
-        /* restore: seq is the highest SN software has seen (the window top) */
-        if (sa->seq && sa->offload == NIC_OFFLOAD_PACKET)
-            esn_rx_set(&c->esn_rx, (uint32_t)idx, sa->seq);
-        else if (sa->seq && sa->esn) {
-            uint64_t b = esn_bottom(sa->seq, w);
-            esn_rx_advance(&c->esn_rx, (uint32_t)idx, (uint32_t)(b >> 32), (uint32_t)b);
-        }
-    }
-    set_limits(c, sa, idx);
-    return idx;
-}
-
-static void set_limits(struct nic_ctx *c, const struct nic_sa *sa, int idx)
-{
-    struct sa_counters *s = sa->dir == NIC_SA_OUT ? &c->sa_tx[idx] : &c->sa_rx[idx];
-    memset(s, 0, sizeof(*s));
-    s->soft_bytes = sa->soft_bytes;
-    s->hard_bytes = sa->hard_bytes;
-    s->soft_packets = sa->soft_packets;
-    s->hard_packets = sa->hard_packets;
+    return sa_csr_add(&n->sat, sa);
 }
 
 int nic_sa_delete(struct nic *n, enum nic_sa_dir dir, int handle)
 {
-    struct nic_ctx *c = &n->ctx;
-    if (handle < 0)
-        return -ENOENT;
-    uint32_t i = (uint32_t)handle;
-    int rc = dir == NIC_SA_OUT ? sa_cam_tx_del(&c->cam, i) : sa_cam_rx_del(&c->cam, i);
-    if (rc)
-        return -ENOENT;
-    key_ram_free(dir == NIC_SA_OUT ? c->kr_tx : c->kr_rx, i);
-    esn_sa_clear(dir == NIC_SA_OUT ? &c->esn_tx : &c->esn_rx, i);
-    struct sa_counters *sc = dir == NIC_SA_OUT ? &c->sa_tx[i] : &c->sa_rx[i];
-    memset(sc, 0, sizeof(*sc));
-    return 0;
+    int rc = sa_csr_delete(&n->sat, dir, handle);
+    return rc ? rc : sa_csr_free_slot(&n->sat, dir, handle);
 }
 
 int nic_sa_advance_esn(struct nic *n, int handle, uint32_t seq_hi, uint32_t bottom)
@@ -358,18 +285,7 @@ int nic_sa_advance_esn(struct nic *n, int handle, uint32_t seq_hi, uint32_t bott
 int nic_sa_stats(const struct nic *n, enum nic_sa_dir dir, int handle, uint64_t *packets,
                  uint64_t *bytes)
 {
-    const struct nic_ctx *c = &n->ctx;
-    if (handle < 0)
-        return -ENOENT;
-    uint32_t i = (uint32_t)handle;
-    bool live = dir == NIC_SA_OUT ? sa_cam_tx_get(&c->cam, i) != NULL
-                                  : sa_cam_rx_get(&c->cam, i) != NULL;
-    if (!live)
-        return -ENOENT;
-    const struct sa_counters *sc = dir == NIC_SA_OUT ? &c->sa_tx[i] : &c->sa_rx[i];
-    *packets = sc->packets;
-    *bytes = sc->bytes;
-    return 0;
+    return sa_csr_stats(&n->sat, dir, handle, packets, bytes);
 }
 
 /* ---- wire, time, statistics ------------------------------------------------------------ */

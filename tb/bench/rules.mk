@@ -6,9 +6,9 @@ ALL_OBJS += $(BENCH_OBJS)
 ifneq ($(BENCH_SRCS),)
 BINS += $(B)/bin/nicsim_bench
 endif
-$(B)/bin/nicsim_bench: $(BENCH_OBJS) $(dut_LIB) $(hwmodel_LIB) $(golden_LIB)
+$(B)/bin/nicsim_bench: $(BENCH_OBJS) $(dut_LIB) $(hwmodel_LIB) $(firmware_LIB) $(golden_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS_ALL) -o $@ $(BENCH_OBJS) $(dut_LIB) $(hwmodel_LIB) $(golden_LIB) $(PKG_LIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(BENCH_OBJS) $(dut_LIB) $(hwmodel_LIB) $(firmware_LIB) $(golden_LIB) $(PKG_LIBS)
 
 .PHONY: bench bench-only
 bench:

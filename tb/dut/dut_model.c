@@ -228,7 +228,9 @@ bool dut_run(struct dut *d, uint64_t max_cycles)
         if (d->peer) {
             /* keep the peer in step: it runs to the same cycle */
             uint64_t pc = nic_cycle(d->peer->nic), mine = nic_cycle(d->nic);
-            peer_idle = nic_run(d->peer->nic, mine > pc ? mine - pc : 0) ;
+            /* an idle device sends nothing more: the peer may then run on alone */
+            uint64_t budget = idle ? end - (pc < end ? pc : end) : mine > pc ? mine - pc : 0;
+            peer_idle = nic_run(d->peer->nic, budget);
             reap(d->peer);
         }
         bool any = reap(d);

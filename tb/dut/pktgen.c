@@ -85,7 +85,7 @@ size_t pktgen_ip(struct pktgen *g, uint8_t *out, size_t len, bool v6, unsigned o
     /* UDP header + payload */
     uint8_t *u = out + hdr;
     st16(u, 1000 + (flow & 0xff));
-    st16(u + 2, 4500);
+    st16(u + 2, 5001); /* not 4500: that is UDP-encapsulated ESP (RFC 3948) to a dissector */
     st16(u + 4, (uint32_t)(len - hdr));
     pktgen_bytes(g, u + 8, len - hdr - 8);
     return len;

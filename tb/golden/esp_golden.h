@@ -79,9 +79,11 @@ struct gold_sa {
 enum gold_status gold_sa_init(struct gold_sa *sa, const uint8_t *keymat, size_t keymat_len,
                               uint32_t spi, unsigned icv_len);
 
-/* ---- Raw AES-GCM (NIST SP 800-38D), IV 1..128 bytes, tag 1..16 bytes -------------------- */
-/* IV length 0, or above 128 (the OpenSSL 3 provider limit), is GOLD_E_PARAM. pt/ct/aad may be
- * NULL when their length is 0; ct may equal pt (in place). A short tag is the leftmost bytes. */
+/* ---- Raw AES-GCM (NIST SP 800-38D), IV of 1 byte or more, tag 1..16 bytes ---------------- */
+/* IV length 0 (or beyond SP 800-38D's 2^64 - 1 bits) is GOLD_E_PARAM. IVs up to 128 bytes go
+ * through OpenSSL EVP; longer ones, which the OpenSSL 3 provider refuses, through OpenSSL's
+ * GCM128 mode API (gold_gcm.c). pt/ct/aad may be NULL when their length is 0; ct may equal pt
+ * (in place). A short tag is the leftmost bytes. */
 enum gold_status gold_gcm_encrypt(const uint8_t *key, size_t key_len, const uint8_t *iv,
                                   size_t iv_len, const uint8_t *aad, size_t aad_len,
                                   const uint8_t *pt, size_t len, uint8_t *ct, uint8_t *tag,

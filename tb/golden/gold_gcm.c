@@ -1,19 +1,26 @@
-/* gold_gcm.c - raw AES-GCM (NIST SP 800-38D) on OpenSSL EVP.
+/* gold_gcm.c - raw AES-GCM (NIST SP 800-38D) on OpenSSL.
  *
- * Any IV length the OpenSSL 3 provider accepts (1..128 bytes; OpenSSL derives J0 with GHASH for
+ * Any IV length from 1 byte up to SP 800-38D's 2^64 - 1 bits (J0 is derived with GHASH for
  * lengths other than 12) and any tag length 1..16 (the tag is truncated to its leftmost bytes).
- * Each call builds and frees its own EVP context: no state survives a call.
+ * IVs of up to 128 bytes go through EVP, as everything else; the OpenSSL 3 provider refuses
+ * longer ones, so those go through OpenSSL's public GCM128 mode API (<openssl/modes.h>) with a
+ * block function that encrypts one block on an EVP AES-ECB context. Both are OpenSSL's GCM code
+ * (same GHASH, same J0 rule), and only the long IVs take the second path.
+ * Each call builds and frees its own contexts: no state survives a call.
  */
 #include <limits.h>
 #include <string.h>
 
 #include <openssl/evp.h>
+#include <openssl/modes.h>
 
 #include "gold_priv.h"
 
 /* OpenSSL 3 keeps the IV in a 128-byte buffer (GCM_IV_MAX_SIZE); longer IVs are refused by
  * EVP_CTRL_GCM_SET_IVLEN, and a later init would then silently use a 12-byte IV. */
-#define GOLD_GCM_MAX_IV 128u
+#define GOLD_GCM_EVP_MAX_IV 128u
+/* SP 800-38D s5.2.1.1: len(IV) <= 2^64 - 1 bits. */
+#define GOLD_GCM_MAX_IV (UINT64_MAX >> 3)
 
 static const EVP_CIPHER *gcm_cipher(size_t key_len)
 {
@@ -32,7 +39,7 @@ static enum gold_status check_args(const uint8_t *key, size_t key_len, const uin
 {
     if (key == NULL || gcm_cipher(key_len) == NULL)
         return GOLD_E_PARAM;
-    if (iv == NULL || iv_len == 0 || iv_len > GOLD_GCM_MAX_IV)
+    if (iv == NULL || iv_len == 0 || (uint64_t)iv_len > GOLD_GCM_MAX_IV)
         return GOLD_E_PARAM;
     if (aad == NULL && aad_len != 0)
         return GOLD_E_PARAM;
@@ -84,6 +91,76 @@ static EVP_CIPHER_CTX *gcm_start(bool enc, const uint8_t *key, size_t key_len, c
     return ctx;
 }
 
+/* ---- IVs longer than EVP takes: GCM128 over a one-block AES-ECB function ----------------- */
+
+struct ecb_key {
+    EVP_CIPHER_CTX *ecb;
+    int *failed; /* the block function returns void: a failed block is reported here */
+};
+
+static const EVP_CIPHER *ecb_cipher(size_t key_len)
+{
+    switch (key_len) {
+    case 16: return EVP_aes_128_ecb();
+    case 24: return EVP_aes_192_ecb();
+    case 32: return EVP_aes_256_ecb();
+    default: return NULL;
+    }
+}
+
+static void ecb_block(const unsigned char in[16], unsigned char out[16], const void *key)
+{
+    const struct ecb_key *k = key;
+    int n = 0;
+    if (EVP_EncryptUpdate(k->ecb, out, &n, in, 16) != 1 || n != 16) {
+        *k->failed = 1;
+        memset(out, 0, 16);
+    }
+}
+
+/* One whole GCM operation with a long IV. Encrypt writes the full-length tag's leftmost tag_len
+ * bytes to tag; decrypt checks tag (GOLD_E_BAD_ICV) and leaves wiping to the caller. */
+static enum gold_status long_iv_gcm(bool enc, const uint8_t *key, size_t key_len,
+                                    const uint8_t *iv, size_t iv_len, const uint8_t *aad,
+                                    size_t aad_len, const uint8_t *in, uint8_t *out, size_t len,
+                                    uint8_t *tag, size_t tag_len)
+{
+    int failed = 0;
+    struct ecb_key k = {EVP_CIPHER_CTX_new(), &failed};
+    GCM128_CONTEXT *g = NULL;
+    enum gold_status st = GOLD_E_CRYPTO;
+    /* ECB on whole blocks needs no padding; GCM128_new computes H = E_K(0) at once. */
+    if (k.ecb == NULL || EVP_EncryptInit_ex(k.ecb, ecb_cipher(key_len), NULL, key, NULL) != 1 ||
+        EVP_CIPHER_CTX_set_padding(k.ecb, 0) != 1)
+        goto out;
+    g = CRYPTO_gcm128_new(&k, ecb_block);
+    if (g == NULL)
+        goto out;
+    CRYPTO_gcm128_setiv(g, iv, iv_len);
+    if (aad_len != 0 && CRYPTO_gcm128_aad(g, aad, aad_len) != 0)
+        goto out;
+    if (len != 0 && (enc ? CRYPTO_gcm128_encrypt(g, in, out, len)
+                         : CRYPTO_gcm128_decrypt(g, in, out, len)) != 0)
+        goto out;
+    if (enc) {
+        uint8_t full[16];
+        CRYPTO_gcm128_tag(g, full, sizeof full);
+        memcpy(tag, full, tag_len);
+        st = GOLD_OK;
+    } else {
+        /* 0 when the leftmost tag_len bytes match (CRYPTO_memcmp: constant time) */
+        st = CRYPTO_gcm128_finish(g, tag, tag_len) == 0 ? GOLD_OK : GOLD_E_BAD_ICV;
+    }
+    if (failed)
+        st = GOLD_E_CRYPTO;
+out:
+    CRYPTO_gcm128_release(g); /* clears the context (H, Xi) before freeing; NULL is fine */
+    EVP_CIPHER_CTX_free(k.ecb);
+    return st;
+}
+
+/* ---- the API ----------------------------------------------------------------------------- */
+
 enum gold_status gold_gcm_encrypt(const uint8_t *key, size_t key_len, const uint8_t *iv,
                                   size_t iv_len, const uint8_t *aad, size_t aad_len,
                                   const uint8_t *pt, size_t len, uint8_t *ct, uint8_t *tag,
@@ -93,6 +170,9 @@ enum gold_status gold_gcm_encrypt(const uint8_t *key, size_t key_len, const uint
         check_args(key, key_len, iv, iv_len, aad, aad_len, pt, ct, len, tag, tag_len);
     if (st != GOLD_OK)
         return st;
+    if (iv_len > GOLD_GCM_EVP_MAX_IV)
+        return long_iv_gcm(true, key, key_len, iv, iv_len, aad, aad_len, pt, ct, len, tag,
+                           tag_len);
     EVP_CIPHER_CTX *ctx = gcm_start(true, key, key_len, iv, iv_len, aad, aad_len);
     if (ctx == NULL)
         return GOLD_E_CRYPTO;
@@ -118,6 +198,15 @@ enum gold_status gold_gcm_decrypt(const uint8_t *key, size_t key_len, const uint
         check_args(key, key_len, iv, iv_len, aad, aad_len, ct, pt, len, tag, tag_len);
     if (st != GOLD_OK) {
         gold_wipe(pt, len);
+        return st;
+    }
+    if (iv_len > GOLD_GCM_EVP_MAX_IV) {
+        uint8_t expect[16];
+        memcpy(expect, tag, tag_len);
+        st = long_iv_gcm(false, key, key_len, iv, iv_len, aad, aad_len, ct, pt, len, expect,
+                         tag_len);
+        if (st != GOLD_OK)
+            gold_wipe(pt, len); /* written before the tag was known */
         return st;
     }
     EVP_CIPHER_CTX *ctx = gcm_start(false, key, key_len, iv, iv_len, aad, aad_len);

@@ -417,8 +417,8 @@ Test(golden_gcm, param_errors)
 {
     uint8_t key[32] = {0}, iv[200] = {0}, buf[16] = {0}, tag[16] = {0};
     cr_assert_eq(gold_gcm_encrypt(key, 16, iv, 0, NULL, 0, buf, 16, buf, tag, 16), GOLD_E_PARAM);
-    cr_assert_eq(gold_gcm_encrypt(key, 16, iv, 129, NULL, 0, buf, 16, buf, tag, 16),
-                 GOLD_E_PARAM);
+    /* 129 bytes: beyond EVP's limit, taken by the GCM128 path (long_iv_* below) */
+    cr_assert_eq(gold_gcm_encrypt(key, 16, iv, 129, NULL, 0, buf, 16, buf, tag, 16), GOLD_OK);
     cr_assert_eq(gold_gcm_encrypt(key, 16, iv, 128, NULL, 0, buf, 16, buf, tag, 16), GOLD_OK);
     cr_assert_eq(gold_gcm_encrypt(key, 20, iv, 12, NULL, 0, buf, 16, buf, tag, 16), GOLD_E_PARAM);
     cr_assert_eq(gold_gcm_encrypt(key, 16, iv, 12, NULL, 0, buf, 16, buf, tag, 0), GOLD_E_PARAM);
@@ -1209,4 +1209,79 @@ Test(golden_ip_err, oversize_result_is_bad_length)
     put16(pkt + 2, 65535 - 400);
     cr_assert_eq(gold_encap(&sa, 1, iv, pkt, 65535 - 400, out, sizeof out, &ol), GOLD_OK);
     cr_assert_eq(out[4] * 256 + out[5], ol - 40);
+}
+
+/* ---- raw GCM with IVs longer than OpenSSL EVP takes ------------------------------------ */
+
+/* Project Wycheproof, testvectors/aes_gcm_test.json (vendored as
+ * vectors/wycheproof/aes_gcm_test.json), group keySize 128 / ivSize 2056 / tagSize 128,
+ * tcId 268 "long IV size" (flags LongIv), result valid: a 257-byte IV. */
+static const char wp268_key[] = "eac3f28cd937ff29eb6158a3721b5145";
+static const char wp268_iv[] =
+    "6fd260bba87339539c37dc68fdc3656f63c83028cb8adcb531085e98bd570c6b735d0cc4b4b924696000a2d893"
+    "621ae64dcce992b562b89a5285643a08febccbc52243cbfc8d45212e047b00c87c6b6bf175f8bb678ec55c10"
+    "91315cbecb8b85700f4a4653623fb78e63cfff7d6235e48e9832c9f0716d10992fc5b0ad4e6972bbeeb1ad67"
+    "0cd7ec8fac82e07ea5a64f9761a39714aaa73affd2cb190a7ac2df5e5dcea6812ae2c872c7ac70453c5e7ec4"
+    "d0b5b18c6ff3bfb9ae15fea44cf392615b80034edae596b8821f97fca58d167fb44a093b0c009a0bd5631355"
+    "b0cb25d93ba9b79b006301d99db657e801933fc2764a0ce650eaf5a1299efe60cb53b634";
+static const char wp268_msg[] = "098912a302773377b9c26ac3";
+static const char wp268_ct[] = "e3be947153a26a3a54e3015c";
+static const char wp268_tag[] = "fd042bdde22f67c4fd298d5dc0867606";
+
+Test(golden_gcm, long_iv_wycheproof_268)
+{
+    uint8_t key[16], iv[300], msg[12], want_ct[12], want_tag[16], ct[12], tag[16], pt[12];
+    cr_assert_eq(unhex(wp268_key, key, sizeof key), 16);
+    size_t iv_len = unhex(wp268_iv, iv, sizeof iv);
+    cr_assert_eq(iv_len, 257, "2056 bits");
+    cr_assert_eq(unhex(wp268_msg, msg, sizeof msg), 12);
+    cr_assert_eq(unhex(wp268_ct, want_ct, sizeof want_ct), 12);
+    cr_assert_eq(unhex(wp268_tag, want_tag, sizeof want_tag), 16);
+
+    cr_assert_eq(gold_gcm_encrypt(key, 16, iv, iv_len, NULL, 0, msg, 12, ct, tag, 16), GOLD_OK);
+    cr_assert(memcmp(ct, want_ct, 12) == 0, "ciphertext differs at byte %zu",
+              first_diff(ct, want_ct, 12));
+    cr_assert(memcmp(tag, want_tag, 16) == 0, "tag differs at byte %zu",
+              first_diff(tag, want_tag, 16));
+    /* a short tag is the leftmost bytes, as on the EVP path */
+    cr_assert_eq(gold_gcm_encrypt(key, 16, iv, iv_len, NULL, 0, msg, 12, ct, tag, 8), GOLD_OK);
+    cr_assert(memcmp(tag, want_tag, 8) == 0);
+
+    cr_assert_eq(gold_gcm_decrypt(key, 16, iv, iv_len, NULL, 0, want_ct, 12, want_tag, 16, pt),
+                 GOLD_OK);
+    cr_assert(memcmp(pt, msg, 12) == 0);
+    /* wrong tag, wrong IV bit: bad-icv and no plaintext left behind */
+    uint8_t bad_tag[16];
+    memcpy(bad_tag, want_tag, 16);
+    bad_tag[15] ^= 0x80;
+    memset(pt, 0xa5, sizeof pt);
+    cr_assert_eq(gold_gcm_decrypt(key, 16, iv, iv_len, NULL, 0, want_ct, 12, bad_tag, 16, pt),
+                 GOLD_E_BAD_ICV);
+    cr_assert(all_zero(pt, sizeof pt), "plaintext not zeroed");
+    iv[200] ^= 1;
+    memset(pt, 0xa5, sizeof pt);
+    cr_assert_eq(gold_gcm_decrypt(key, 16, iv, iv_len, NULL, 0, want_ct, 12, want_tag, 16, pt),
+                 GOLD_E_BAD_ICV);
+    cr_assert(all_zero(pt, sizeof pt), "plaintext not zeroed");
+}
+
+/* Around the switch from EVP (<= 128 bytes) to GCM128 (longer): every length round-trips with
+ * AAD and a payload that ends in a partial block. (Known answers for the long path are tcId 268
+ * above and Wycheproof's 272 and 276, which `nicsim vectors --engine ref` runs.) */
+Test(golden_gcm, long_iv_round_trips_across_the_switch)
+{
+    uint8_t key[32], iv[400], aad[40], pt[77], ct[77], tag[16], back[77];
+    fill(key, sizeof key, 7), fill(iv, sizeof iv, 8), fill(aad, sizeof aad, 9);
+    fill(pt, sizeof pt, 10);
+    static const size_t ivl[] = {127, 128, 129, 130, 200, 257, 400};
+    for (size_t i = 0; i < sizeof ivl / sizeof ivl[0]; i++) {
+        cr_assert_eq(gold_gcm_encrypt(key, 32, iv, ivl[i], aad, sizeof aad, pt, sizeof pt, ct,
+                                      tag, 16),
+                     GOLD_OK, "iv_len %zu", ivl[i]);
+        cr_assert(memcmp(ct, pt, sizeof pt) != 0);
+        cr_assert_eq(gold_gcm_decrypt(key, 32, iv, ivl[i], aad, sizeof aad, ct, sizeof ct, tag,
+                                      16, back),
+                     GOLD_OK, "iv_len %zu", ivl[i]);
+        cr_assert(memcmp(back, pt, sizeof pt) == 0, "iv_len %zu", ivl[i]);
+    }
 }

@@ -189,8 +189,11 @@ static void tx_random(unsigned data_mode, uint8_t offload, unsigned npkts, uint6
             ilen = crypto_frame(c, exp, elen, pkt, len, in, false);
             frame = in;
         }
-        while (dut_tx(d, frame, ilen, c->handle, (uint32_t)(sn >> 32), k) == -EAGAIN)
+        int tries = 0;
+        while (dut_tx(d, frame, ilen, c->handle, (uint32_t)(sn >> 32), k) == -EAGAIN) {
+            cr_assert_lt(++tries, 100, "TX ring never drains: the device is stuck");
             dut_run(d, 100000);
+        }
         sns[k] = sn;
         which[k] = s;
         (void)sns;

@@ -325,7 +325,10 @@ Test(vec_cavp, lazy_engine_fails)
     free(r.text);
 }
 
-Test(vec_cavp, ref_skips_ivs_beyond_the_golden_limit)
+/* The golden library takes IVs over OpenSSL EVP's 128 bytes (through OpenSSL's GCM128 mode), so
+ * the ref engine judges such a record instead of skipping it: here its all-zero tag is wrong.
+ * (The long-IV known answer itself is Wycheproof tcId 268 in test_golden.c.) */
+Test(vec_cavp, ref_judges_ivs_beyond_128_bytes)
 {
     char text[1024];
     char iv[2 * 129 + 1];
@@ -338,8 +341,9 @@ Test(vec_cavp, ref_skips_ivs_beyond_the_golden_limit)
     const char *p[] = { path };
     struct run r;
     run_ref(p, 1, &r);
-    cr_assert_eq(r.t.skipped, 1, "%s", r.text);
-    cr_assert_eq(r.t.failed, 0, "%s", r.text);
+    cr_assert_eq(r.t.skipped, 0, "%s", r.text);
+    cr_assert_eq(r.t.failed, 1, "%s", r.text);
+    HAS(&r, ": FAIL [ref] Count 0: Tag got ");
     unlink(path);
     free(path);
     free(r.text);

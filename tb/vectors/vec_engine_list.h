@@ -8,6 +8,8 @@
 
 #include "vec_engine.h"
 
-extern const struct vec_engine vec_engine_ref; /* engine_ref.c: the golden library */
+extern const struct vec_engine vec_engine_ref;        /* engine_ref.c: the golden library */
+extern const struct vec_engine vec_engine_model_fast; /* engine_model.c: C model, fast data */
+extern const struct vec_engine vec_engine_model_bit;  /* engine_model.c: C model, bit-accurate */
 
 #endif

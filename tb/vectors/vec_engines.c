@@ -9,6 +9,8 @@
 
 const struct vec_engine *const vec_engines[] = {
     &vec_engine_ref,
+    &vec_engine_model_fast,
+    &vec_engine_model_bit,
     NULL,
 };
 

@@ -36,6 +36,11 @@ int nic_host_register(struct nic *n, uint64_t iova, void *host, size_t len);
 #define NIC_MMIO_DMA_BASE 0x100u
 uint32_t nic_mmio_read(struct nic *n, uint32_t offset);
 void nic_mmio_write(struct nic *n, uint32_t offset, uint32_t value);
+/* BAR0 now follows regs.def (nicsim/regs.h, docs/registers.md): TOP at 0x000, the dma window
+ * above at NIC_MMIO_DMA_BASE, MBOX (the firmware mailbox, docs/mailbox.md), EVT, STATS.
+ * Unknown and misaligned offsets read 0 and ignore writes; both are counted (STATS window).
+ * A mailbox command completes only while the card runs: ring MBOX.DOORBELL, then nic_run()
+ * until MBOX.STATUS.DONE. */
 
 /* ---- security associations ----------------------------------------------------------------- */
 enum nic_sa_dir { NIC_SA_IN = 0, NIC_SA_OUT = 1 };
@@ -68,6 +73,8 @@ int nic_sa_add(struct nic *n, const struct nic_sa *sa);
 /* Remove an SA: the table entry and its key RAM slot are zeroed. Packets already past the
  * lookup finish with the state they captured. 0 or -ENOENT. */
 int nic_sa_delete(struct nic *n, enum nic_sa_dir dir, int handle);
+/* nic_sa_delete() is the mailbox's SA_DELETE followed at once by SA_FREE (docs/mailbox.md);
+ * both paths run the same table operations (hwmodel/sa_csr.c). */
 /* Crypto offload RX with ESN: the driver's advance_esn: the bottom of the software replay
  * window as seq_hi:bottom (esn_bottom() of hwmodel/esn.h converts a window top). */
 int nic_sa_advance_esn(struct nic *n, int handle, uint32_t seq_hi, uint32_t bottom);
@@ -135,5 +142,6 @@ size_t nic_sa_state_bytes(const struct nic *n);
 /* Per-SA counters (packets, bytes) by handle; -ENOENT for a free handle. */
 int nic_sa_stats(const struct nic *n, enum nic_sa_dir dir, int handle, uint64_t *packets,
                  uint64_t *bytes);
+/* (An SA deleted through the mailbox but not yet freed still answers: its final counts.) */
 
 #endif
