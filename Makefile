@@ -6,9 +6,11 @@
 #   make test       check/install deps, build, run every test (Criterion summary at the end)
 #   make asan-test  the same tests under -fsanitize=address,undefined
 #   make vectors    run the shipped conformance vectors through every engine
+#   make bench      benchmarks: model vs OpenSSL, cycles per second (writes build/bench.json)
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
+.SECONDARY:
 .SUFFIXES:
 
 include mk/flags.mk
@@ -65,8 +67,9 @@ asan-test:
 run-only: $(B)/bin/nicsim
 	$(B)/bin/nicsim run
 
+VECTOR_FILES := $(wildcard vectors/cavp/*.rsp vectors/wycheproof/*.json vectors/esp/*.vec)
 vectors: $(B)/bin/nicsim
-	$(B)/bin/nicsim vectors --engine all vectors/cavp/*.rsp vectors/wycheproof/*.json vectors/esp/*.vec
+	$(B)/bin/nicsim vectors --engine all $(VECTOR_FILES)
 
 # Tests: the Criterion unit suite, then the CLI checks (shell, no Python).
 test-only: $(BINS) $(TESTBINS)

@@ -67,6 +67,7 @@ static void process(struct esp_rx *r, struct pkt *p)
     uint64_t sn = p->pr.sn;
     p->sa = (uint16_t)idx;
     p->has_sa = true;
+    p->cfg = e->cfg; /* a DELETE while in flight must not change how it finishes */
     p->rx_flags = NIC_RXF_IPSEC;
     if (nic_ctx_sa_expired(c, NIC_SA_IN, (uint32_t)idx)) {
         p->drop = NIC_DROP_SA_HARD_LIMIT;
@@ -156,11 +157,11 @@ static void post_process(struct esp_rx_post *r, struct pkt *p)
     struct nic_ctx *c = r->ctx;
     struct gcm_job *job = p->job;
     if (job && !p->drop) {
-        const struct sa_cam_rx_entry *e = sa_cam_rx_get(&c->cam, p->sa);
-        bool packet = e ? e->cfg.offload == SA_OFFLOAD_PACKET : c->p.offload_mode;
+        const struct sa_cam_cfg *cfg = &p->cfg;
+        bool packet = cfg->offload == SA_OFFLOAD_PACKET;
         c->stats.rx.offloaded++;
-        if (job->err || !e) {
-            /* The SA was deleted while the packet was in flight: its key is gone. */
+        if (job->err) {
+            /* The SA was freed while the packet was in flight: its key is gone. */
             if (packet)
                 p->drop = NIC_DROP_NO_SA;
             else
@@ -170,7 +171,7 @@ static void post_process(struct esp_rx_post *r, struct pkt *p)
             if (job->icv_ok) {
                 p->rx_status = NIC_RXS_SUCCESS;
             } else {
-                p->rx_status = e->cfg.mode == SA_MODE_TUNNEL ? NIC_RXS_TUNNEL_ESP_AUTH_FAILED
+                p->rx_status = cfg->mode == SA_MODE_TUNNEL ? NIC_RXS_TUNNEL_ESP_AUTH_FAILED
                                                              : NIC_RXS_TRANSPORT_ESP_AUTH_FAILED;
                 c->stats.rx.auth_failed_to_host++;
             }
@@ -179,10 +180,12 @@ static void post_process(struct esp_rx_post *r, struct pkt *p)
         } else {
             int st = esn_rx_update(&c->esn_rx, p->sa, p->sn);
             uint8_t nh;
-            if (st != ESN_OK) {
+            if (st < 0) {
+                p->drop = NIC_DROP_NO_SA; /* freed meanwhile: no window to update */
+            } else if (st != ESN_OK) {
                 p->drop = st == ESN_REPLAY ? NIC_DROP_REPLAY : NIC_DROP_TOO_OLD;
             } else {
-                int rc = esp_frame_rx_strip(p, e->cfg.mode, &nh);
+                int rc = esp_frame_rx_strip(p, cfg->mode, &nh);
                 if (rc) {
                     p->drop = (uint8_t)rc;
                 } else {
@@ -191,7 +194,7 @@ static void post_process(struct esp_rx_post *r, struct pkt *p)
                 }
             }
         }
-        if (!p->drop && e && job->icv_ok) {
+        if (!p->drop && !job->err && job->icv_ok) {
             nic_ctx_sa_count(c, NIC_SA_IN, p->sa, p->len);
         }
     }

@@ -275,6 +275,16 @@ int nic_sa_delete(struct nic *n, enum nic_sa_dir dir, int handle)
     return rc ? rc : sa_csr_free_slot(&n->sat, dir, handle);
 }
 
+int nic_sa_unlink(struct nic *n, enum nic_sa_dir dir, int handle)
+{
+    return sa_csr_delete(&n->sat, dir, handle);
+}
+
+int nic_sa_release(struct nic *n, enum nic_sa_dir dir, int handle)
+{
+    return sa_csr_free_slot(&n->sat, dir, handle);
+}
+
 int nic_sa_advance_esn(struct nic *n, int handle, uint32_t seq_hi, uint32_t bottom)
 {
     if (handle < 0)

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "parser.h"
+#include "sa_cam.h"
 
 /* Room in front of the frame so that packet-offload TX can prepend headers without a copy,
  * and behind it for pad, trailer and ICV. */
@@ -40,6 +41,7 @@ struct pkt {
     uint32_t esp_off;  /* offset of the ESP header in data once it is known         */
     uint32_t icv_len;
     struct parser_result pr; /* what the parser found (offsets relative to data)     */
+    struct sa_cam_cfg cfg;   /* RX: the SA's configuration as captured at the lookup  */
     void *job;         /* the gcm_job while in an engine                              */
 };
 

@@ -22,6 +22,7 @@ struct dut_frame {
     uint64_t cycle;          /* wire: cycle the last byte left; rx: cycle the completion was reaped */
     struct nic_rx_cpl rx;    /* RX deliveries: the completion record                   */
     struct nic_tx_cpl tx;    /* TX completions (data NULL)                             */
+    uint64_t k;              /* wire: the frame's number, 0-based, in wire order        */
 };
 
 struct dut_list {
@@ -44,6 +45,11 @@ struct dut {
     uint64_t tx_posted;
     /* wire forwarding: every frame sent is also fed to `peer` (back-to-back devices) */
     struct dut *peer;
+    /* Wire recording: every frame is counted in wire_sent; with wire_keep NULL (default)
+     * every frame is recorded in `wire`, else only the frames k (wire_sent before it) for
+     * which wire_keep(k) is true (benchmarks that check a sample: no copy of the others). */
+    uint64_t wire_sent;
+    bool (*wire_keep)(uint64_t k);
 };
 
 /* A device with the given parameters, rings programmed, RX buffers posted. NULL + reason. */

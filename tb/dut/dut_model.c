@@ -134,7 +134,12 @@ static struct dut_frame *list_add(struct dut_list *l, const uint8_t *data, size_
 static void on_wire(void *user, const uint8_t *frame, size_t len, uint64_t cycle)
 {
     struct dut *d = user;
-    list_add(&d->wire, frame, len)->cycle = cycle;
+    uint64_t k = d->wire_sent++;
+    if (!d->wire_keep || d->wire_keep(k)) {
+        struct dut_frame *f = list_add(&d->wire, frame, len);
+        f->cycle = cycle;
+        f->k = k;
+    }
     if (d->peer)
         nic_wire_rx(d->peer->nic, frame, len);
 }

@@ -74,7 +74,12 @@ int nic_sa_add(struct nic *n, const struct nic_sa *sa);
  * lookup finish with the state they captured. 0 or -ENOENT. */
 int nic_sa_delete(struct nic *n, enum nic_sa_dir dir, int handle);
 /* nic_sa_delete() is the mailbox's SA_DELETE followed at once by SA_FREE (docs/mailbox.md);
- * both paths run the same table operations (hwmodel/sa_csr.c). */
+ * both paths run the same table operations (hwmodel/sa_csr.c). The two halves, as the Linux
+ * xdo_dev_state_delete / xdo_dev_state_free split them: after nic_sa_unlink() no new packet
+ * matches the SA while packets past the lookup finish with its key; nic_sa_release() then
+ * zeroes the key and frees the handle (-EBUSY if still linked, -ENOENT if free). */
+int nic_sa_unlink(struct nic *n, enum nic_sa_dir dir, int handle);
+int nic_sa_release(struct nic *n, enum nic_sa_dir dir, int handle);
 /* Crypto offload RX with ESN: the driver's advance_esn: the bottom of the software replay
  * window as seq_hi:bottom (esn_bottom() of hwmodel/esn.h converts a window top). */
 int nic_sa_advance_esn(struct nic *n, int handle, uint32_t seq_hi, uint32_t bottom);
