@@ -194,17 +194,6 @@ static uint32_t cap_check(const struct nd_fwstub *s, const struct nic_sa *sa)
     return NICSIM_MBOX_CODE_OK;
 }
 
-/* Occupy a deleted slot with an inert entry until FREE (nd_fwstub.h). The inert RX entry has
- * a reserved SPI and the zero address, so no packet matches it; its key is zero. */
-static void park(struct nic *n, unsigned dir, int handle)
-{
-    struct nic_sa in = {.dir = (uint8_t)dir, .icv_len = 16, .keymat_len = 20,
-                        .spi = 0xff000000u | (uint32_t)handle};
-    int h = nic_sa_add(n, &in);
-    if (h >= 0 && h != handle)
-        nic_sa_delete(n, (enum nic_sa_dir)dir, h); /* the model chose another slot: give up */
-}
-
 static uint32_t sa_add(struct nd_fwstub *s, struct nic *n)
 {
     struct nic_sa sa;
@@ -260,8 +249,7 @@ static uint32_t sa_op(struct nd_fwstub *s, struct nic *n, uint32_t cmd)
     case NICSIM_MBOX_CMD_SA_DELETE:
         if (*st != SLOT_LIVE)
             return NICSIM_MBOX_CODE_ENOENT;
-        nic_sa_delete(n, (enum nic_sa_dir)dir, (int)h);
-        park(n, dir, (int)h);
+        nic_sa_unlink(n, (enum nic_sa_dir)dir, (int)h);
         *st = SLOT_DELETED;
         return NICSIM_MBOX_CODE_OK;
     case NICSIM_MBOX_CMD_SA_FREE:
@@ -269,7 +257,7 @@ static uint32_t sa_op(struct nd_fwstub *s, struct nic *n, uint32_t cmd)
             return NICSIM_MBOX_CODE_EBUSY;
         if (*st != SLOT_DELETED)
             return NICSIM_MBOX_CODE_ENOENT;
-        nic_sa_delete(n, (enum nic_sa_dir)dir, (int)h); /* the parked entry */
+        nic_sa_release(n, (enum nic_sa_dir)dir, (int)h);
         *st = SLOT_FREE;
         s->in_use[dir]--;
         return NICSIM_MBOX_CODE_OK;
@@ -295,7 +283,9 @@ static uint32_t reset_all(struct nd_fwstub *s, struct nic *n)
     for (unsigned d = 0; d < 2; d++)
         for (uint32_t h = 0; h < s->entries[d]; h++)
             if (s->state[d][h] != SLOT_FREE) {
-                nic_sa_delete(n, (enum nic_sa_dir)d, (int)h);
+                if (s->state[d][h] == SLOT_LIVE)
+                    nic_sa_unlink(n, (enum nic_sa_dir)d, (int)h);
+                nic_sa_release(n, (enum nic_sa_dir)d, (int)h);
                 s->state[d][h] = SLOT_FREE;
             }
     s->in_use[0] = s->in_use[1] = 0;

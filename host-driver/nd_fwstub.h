@@ -6,8 +6,8 @@
  * protocol before the firmware is merged, and it doubles as an executable reading of the
  * argument layout in regs.def NICSIM_MBOX_CMDS (see nd_mbox.h for the choices made there).
  * Differences from real firmware: a command completes at the next run() of the bus, in zero
- * device time; DELETE keeps the slot reserved (so FREE is what makes a handle reusable) by
- * parking an inert entry in it, because the model's nic_sa_delete releases the slot at once.
+ * device time. It has one test hook the card's firmware lacks: CAPS bits can be hidden (a card
+ * without ESN), see nd_bus_model_cfg.caps_clear.
  */
 #ifndef ND_FWSTUB_H
 #define ND_FWSTUB_H

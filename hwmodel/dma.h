@@ -222,7 +222,6 @@ struct dma_regs {
     uint64_t rd_busy;       /* read channel busy until                                   */
     struct dma_job job;     /* write channel                                             */
     uint8_t wr_rr;          /* write arbiter: 1 = RX had the last grant                  */
-    struct dma_stats stats;
 };
 
 /* RAM write ports of one cycle, applied at commit (secworks _we/_new style). */
@@ -244,8 +243,14 @@ struct dma_wr {
 
 struct dma {
     struct dma_cfg cfg;
+    /* q/d discipline with one shortcut: d equals q whenever no eval is in progress (commit
+     * copies d to q, and every host-side change of q through the CSR functions copies q to
+     * d), so dma_eval starts from d without the hold copy d = q. */
     struct dma_regs q, d;
     struct dma_wr wr;
+    /* Counters are not flops the logic reads: eval bumps them in place (nothing reads them
+     * between an eval and its commit), so they stay out of the q/d copies. */
+    struct dma_stats stats;
     /* RAMs */
     struct dma_rd *rq;          /* rq_size entries                                        */
     struct pkt **rob;           /* rob_size entries, indexed by pkt->id & (rob_size - 1)  */

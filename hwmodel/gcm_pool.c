@@ -32,6 +32,7 @@ int gcm_pool_init(struct gcm_pool *gp, unsigned nunits, const struct gcm_unit_cf
     gp->in = in;
     gp->out = out;
     gp->dispatch = -1;
+    gp->blk_unit0 = -1;
     return 0;
 }
 
@@ -42,6 +43,13 @@ void gcm_pool_free(struct gcm_pool *gp)
     free(gp->rob);
     free(gp->rob_done);
     memset(gp, 0, sizeof(*gp));
+}
+
+/* The handshake bits of a unit's links (what gcm_unit_next_event reads of them). */
+static unsigned link_bits(const struct gcm_unit *u)
+{
+    return (unsigned)u->in.valid_q | (unsigned)u->in.ready_q << 1 |
+           (unsigned)u->out.valid_q << 2 | (unsigned)u->out.ready_q << 3;
 }
 
 /* A unit whose input link is free: ready (registered) and no offer pending. */
@@ -133,13 +141,45 @@ void gcm_pool_commit(void *self)
     gp->enter = NULL;
     gp->ndone = 0;
     /* The unit owns its links, but a unit with nothing to do may be skipped by a sparse
-     * scheduler in the cycle we offer it a job: commit what we wrote (idempotent). */
+     * scheduler in the cycle we offer it a job: commit what we wrote (idempotent). What
+     * changed is noted for the scheduler's neighbour filter (a unit's next event reads only
+     * the handshake bits of its links and its own registers). */
+    uint64_t changed = 0;
     for (unsigned i = 0; i < gp->nunits; i++) {
-        stream_commit(&gp->unit[i]->in);
-        stream_commit(&gp->unit[i]->out);
+        struct gcm_unit *u = gp->unit[i];
+        unsigned before = link_bits(u);
+        stream_commit(&u->in);
+        stream_commit(&u->out);
+        if (link_bits(u) != before)
+            changed |= 1ull << i;
     }
+    gp->links_changed = changed;
+    uint32_t in_wr = gp->in->wr_q, in_rd = gp->in->rd_q;
+    uint32_t out_wr = gp->out->wr_q, out_rd = gp->out->rd_q;
     fifo_commit(gp->in);
     fifo_commit(gp->out);
+    gp->fifos_changed = in_wr != gp->in->wr_q || in_rd != gp->in->rd_q ||
+                        out_wr != gp->out->wr_q || out_rd != gp->out->rd_q;
+}
+
+/* Neighbours whose next event the pool's last step may have changed: the units whose link
+ * handshake bits changed at its commit, and the FIFO neighbours (esp_tx / tx_mac side) when a
+ * FIFO pointer changed. Anything not recognised as a unit is treated as a FIFO neighbour. */
+static uint32_t pool_neighbours(void *self, uint32_t adj)
+{
+    const struct gcm_pool *gp = self;
+    if (gp->blk_unit0 < 0)
+        return adj;
+    uint32_t units = 0, keep = 0;
+    for (unsigned i = 0; i < gp->nunits; i++) {
+        uint32_t bit = 1u << (gp->blk_unit0 + (int)i);
+        units |= bit;
+        if (gp->links_changed >> i & 1)
+            keep |= bit;
+    }
+    if (gp->fifos_changed)
+        keep |= adj & ~units;
+    return adj & keep;
 }
 
 uint64_t gcm_pool_next_event(const void *self, uint64_t now)
@@ -168,11 +208,15 @@ int gcm_pool_add_to_sim(struct gcm_pool *gp, struct sim *s, const char *name)
     struct sim_block b = {name, gp, gcm_pool_eval, gcm_pool_commit, gcm_pool_next_event};
     if (sim_add(s, &b))
         return -1;
+    int unit0 = (int)s->nblocks;
     for (unsigned i = 0; i < gp->nunits; i++) {
         snprintf(gp->names[i], sizeof(gp->names[i]), "%s.unit%u", name, i);
         struct sim_block ub = gcm_unit_sim_block(gp->unit[i], gp->names[i]);
         if (sim_add(s, &ub))
             return -1;
     }
-    return 0;
+    gp->blk_unit0 = unit0;
+    gp->fifos_changed = true; /* until the first commit: every neighbour */
+    gp->links_changed = ~0ull;
+    return sim_set_neighbour_filter(s, gp, pool_neighbours);
 }

@@ -50,6 +50,10 @@ struct gcm_pool {
     struct trace *const *trace;  /* event trace of the device (may point at NULL) */
     enum trace_block tblock;
     uint64_t now_e;
+    /* sparse scheduling: what the last commit changed, for the neighbour filter */
+    int blk_unit0;               /* scheduler index of unit[0] (units follow in order), -1 */
+    uint64_t links_changed;      /* bit i: unit i's stream registers changed              */
+    bool fifos_changed;          /* in or out FIFO pointers changed                       */
 };
 
 /* 0, -EINVAL, -ENOMEM. The pool creates its units with `ucfg`; rob_entries >= packets in

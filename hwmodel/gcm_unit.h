@@ -28,7 +28,8 @@
  * modes). in.ready is registered: it rises in the cycle the job leaves, so the next job is taken
  * at a + L + 1 at the earliest: one job per ceil(len/16) + nr + 4 cycles per unit.
  * A job that fails validation (slot not valid, aad_len not 8/12 (not 0..16 with any_aad),
- * icv_len not 8/12/16, len > max_len, NULL buffers) leaves at a + 1 with err set, icv_ok false, data and icv untouched.
+ * icv_len not 8/12/16, len > max_len, NULL buffers) leaves at a + 1 with err set, icv_ok
+ * false, data and icv untouched.
  *
  * Decrypt releases no plaintext before the tag verifies: plaintext (engine out beats in BIT
  * mode, EVP output in FAST mode) goes to the unit's hold buffer, which is not host-visible; it is

@@ -34,6 +34,15 @@ int sim_link(struct sim *s, const void *a, const void *b)
     return 0;
 }
 
+int sim_set_neighbour_filter(struct sim *s, const void *self, uint32_t (*fn)(void *self, uint32_t adj))
+{
+    int i = sim_find(s, self);
+    if (i < 0)
+        return -1;
+    s->nfilter[i] = fn;
+    return 0;
+}
+
 void sim_set_sparse(struct sim *s, bool on)
 {
     s->sparse = on;
@@ -79,10 +88,15 @@ uint64_t sim_next_event(const struct sim *s)
 
 static void refresh(struct sim *s, uint32_t mask)
 {
+    uint32_t active = s->active & ~mask;
     for (uint32_t m = mask; m; m &= m - 1) {
         unsigned i = (unsigned)__builtin_ctz(m);
-        s->t_next[i] = s->blocks[i].next_event(s->blocks[i].self, s->cycle);
+        uint64_t t = s->blocks[i].next_event(s->blocks[i].self, s->cycle);
+        s->t_next[i] = t;
+        if (t != SIM_NEVER)
+            active |= 1u << i;
     }
+    s->active = active;
 }
 
 /* Sparse mode: only the blocks whose next event is due are evaluated and committed; after a
@@ -95,9 +109,12 @@ static bool run_sparse(struct sim *s, uint64_t limit)
     for (;;) {
         /* One pass: the earliest event and the blocks due then. No t_next is ever below the
          * current cycle: every block due at a step is refreshed after it. */
+        if (!s->active)
+            return true;
         uint64_t next = SIM_NEVER;
         uint32_t due = 0;
-        for (unsigned i = 0; i < s->nblocks; i++) {
+        for (uint32_t m = s->active; m; m &= m - 1) {
+            unsigned i = (unsigned)__builtin_ctz(m);
             uint64_t t = s->t_next[i];
             if (t < next) {
                 next = t;
@@ -106,8 +123,6 @@ static bool run_sparse(struct sim *s, uint64_t limit)
                 due |= 1u << i;
             }
         }
-        if (next == SIM_NEVER)
-            return true;
         if (next > limit) {
             if (s->cycle < limit)
                 s->cycle = limit;
@@ -117,8 +132,10 @@ static bool run_sparse(struct sim *s, uint64_t limit)
             s->cycle = next;
         step_mask(s, due);
         uint32_t touched = due;
-        for (uint32_t m = due; m; m &= m - 1)
-            touched |= s->adj[__builtin_ctz(m)];
+        for (uint32_t m = due; m; m &= m - 1) {
+            unsigned i = (unsigned)__builtin_ctz(m);
+            touched |= s->nfilter[i] ? s->nfilter[i](s->blocks[i].self, s->adj[i]) : s->adj[i];
+        }
         refresh(s, touched);
     }
 }

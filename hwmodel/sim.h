@@ -46,6 +46,9 @@ struct sim {
     bool sparse;
     uint64_t t_next[SIM_MAX_BLOCKS]; /* each block's next event, kept up to date */
     uint32_t adj[SIM_MAX_BLOCKS];    /* blocks to refresh when block i steps       */
+    uint32_t active;                 /* blocks whose t_next is not SIM_NEVER        */
+    /* optional per-block neighbour filter (sim_set_neighbour_filter), NULL = all of adj */
+    uint32_t (*nfilter[SIM_MAX_BLOCKS])(void *self, uint32_t adj);
 };
 
 void sim_init(struct sim *s);
@@ -56,6 +59,12 @@ int sim_find(const struct sim *s, const void *self);
 /* Declare that blocks a and b (by self pointer) share a link or read each other's registers:
  * in sparse mode each recomputes its next event whenever the other steps. 0 or -1. */
 int sim_link(struct sim *s, const void *a, const void *b);
+/* Optional, sparse mode: after block `self` steps, only the neighbours fn(self, adj) (a subset
+ * of its linked blocks adj, called after the step's commits) recompute their next event. fn
+ * must keep every neighbour whose next event the step may have changed (one whose shared link
+ * registers changed at self's commit); leaving out the others saves next_event calls and
+ * changes nothing else. 0, or -1 for an unknown block. */
+int sim_set_neighbour_filter(struct sim *s, const void *self, uint32_t (*fn)(void *self, uint32_t adj));
 /* Sparse mode: evaluate and commit only the blocks whose next event is due. Requires exact
  * next_event functions and every neighbour pair declared with sim_link(); a skipped block
  * keeps q as it is, which is what its eval would have done. Off by default. */

@@ -47,14 +47,14 @@ run quiet vectors --engine ref --quiet $GOOD
     || bad "--quiet prints $(lines quiet out) lines"
 
 # A wrong expected tag must fail the run.
-run wrong vectors $D/cavp_wrong_tag.rsp
+run wrong vectors --engine ref $D/cavp_wrong_tag.rsp
 [ "$(rc wrong)" != 0 ] && ok || bad "wrong tag exits 0"
 [ "$(last wrong)" = "1 passed, 1 failed" ] && ok || bad "wrong tag: last line '$(last wrong)'"
 grep -q '^tb/unit/data/cavp_wrong_tag.rsp:17: FAIL \[ref\] Count 1: ' "$TMP/wrong.out" \
     && ok || bad "wrong tag: no FAIL line"
 
 # A malformed file: one error line, counted once, and the next file still runs.
-run malformed vectors $D/esp_dup_name.vec $D/esp_good.vec
+run malformed vectors --engine ref $D/esp_dup_name.vec $D/esp_good.vec
 [ "$(rc malformed)" != 0 ] && ok || bad "malformed file exits 0"
 [ "$(grep -c 'error:' "$TMP/malformed.out")" = 1 ] && ok || bad "malformed: not one error line"
 grep -q "^$D/esp_good.vec \[ref\]: 11 passed, 0 failed" "$TMP/malformed.out" \

@@ -40,11 +40,14 @@
  *
  * Not expressible, VEC_UNSUPPORTED: SPI 0 (reserved, RFC 4303 s2.1; nic_sa_add refuses it),
  * frames over the MTU (params.def mtu), SN 0 on RX (above), and transport-mode packets that are
- * fragments (not atomic ones): RFC 4303 s3.3 / s3.4.1, see transport_fragment(). A failed decap writes nothing to
- * the caller's buffer: the device never delivers unverified plaintext, and the adapter copies
- * out only an ok result.
+ * fragments (not atomic ones): RFC 4303 s3.3 / s3.4.1, see transport_fragment(). A failed
+ * decap writes nothing to the caller's buffer: the device never delivers unverified plaintext,
+ * and the adapter copies out only an ok result.
+ *
+ * Cost: a device per record is the simplest way to keep records independent (no window, SA or
+ * counter state carries over) and is cheap with the smallest parameters (dev_params): the whole
+ * shipped ESP set takes well under a second in either data mode.
  */
-#include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>

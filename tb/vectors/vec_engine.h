@@ -1,7 +1,8 @@
 /* vec_engine.h - the interface through which conformance vectors reach an engine.
  *
- * An engine is anything that can do AES-GCM and ESP: the golden reference ("ref"), later the C
- * model in its two data modes ("model-fast", "model-bit") and the Verilated RTL ("rtl"). Every
+ * An engine is anything that can do AES-GCM and ESP: the golden reference ("ref"), the C model
+ * in its two data modes ("model-fast", "model-bit": raw GCM through one GCM unit, ESP through
+ * the whole device) and later the Verilated RTL ("rtl"). Every
  * operation has the signature of the golden library call of the same name (esp_golden.h) and
  * returns an enum gold_status, or VEC_UNSUPPORTED when the engine cannot do those parameters
  * (for example a GCM IV that is not 96 bits, or a tag length other than 8/12/16): the runner
