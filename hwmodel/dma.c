@@ -823,11 +823,22 @@ void dma_commit(void *self)
     for (uint32_t i = 0; i < w->txdc_nwe; i++)
         dma->txdc[(w->txdc_addr + i) & (dma->txdc_size - 1)] = dma->txdc_new[i];
     dma_wr_clear(&dma->wr);
+    uint32_t out_wr = dma->tx_out.wr_q;
+    uint32_t done_rd = dma->tx_done ? dma->tx_done->rd_q : 0;
+    uint32_t rx_rd = dma->rx_in ? dma->rx_in->rd_q : 0;
     fifo_commit(&dma->tx_out);
     if (dma->tx_done)
         fifo_commit(dma->tx_done);
     if (dma->rx_in)
         fifo_commit(dma->rx_in);
+    dma->port_changes = (out_wr != dma->tx_out.wr_q ? DMA_PORT_TX_OUT : 0) |
+                        (dma->tx_done && done_rd != dma->tx_done->rd_q ? DMA_PORT_TX_DONE : 0) |
+                        (dma->rx_in && rx_rd != dma->rx_in->rd_q ? DMA_PORT_RX_IN : 0);
+}
+
+uint32_t dma_port_changes(const struct dma *dma)
+{
+    return dma->port_changes;
 }
 
 uint64_t dma_next_event(const void *self, uint64_t now)
@@ -919,6 +930,16 @@ static void csr_write_q(struct dma *dma, enum dma_reg reg, uint32_t value);
 
 void dma_csr_write(struct dma *dma, enum dma_reg reg, uint32_t value)
 {
+    /* The doorbell, once per post: a good tail write changes only that tail, in q and d. */
+    if ((unsigned)reg < DMA_NREGS && dma_reg_info[reg].acc == ACC_DB &&
+        dma_reg_field[reg].field == F_TAIL) {
+        unsigned ring = dma_reg_field[reg].ring;
+        if ((dma->q.ctrl & dir_enable_bit(ring)) && value < dma->q.ring[ring].size) {
+            dma->q.ring[ring].tail = value;
+            dma->d.ring[ring].tail = value;
+            return;
+        }
+    }
     csr_write_q(dma, reg, value);
     regs_copy(&dma->d, &dma->q); /* d mirrors q between clock steps (dma_eval relies on it) */
 }

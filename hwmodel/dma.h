@@ -258,6 +258,7 @@ struct dma {
     struct dma_txd_entry *txdc; /* txdc_size entries; txd_cache of them used              */
     struct dma_txd_entry *txdc_new; /* write-port data of one batch (txd_batch entries)   */
     uint32_t rq_size, rob_size, rxc_size, txdc_size; /* powers of two                     */
+    uint32_t port_changes;      /* DMA_PORT_* bits: what the last commit moved           */
     /* ports */
     struct fifo tx_out;
     struct fifo *tx_done;
@@ -281,6 +282,16 @@ uint64_t dma_next_event(const void *self, uint64_t now);
 uint32_t dma_csr_read(struct dma *dma, enum dma_reg reg);
 void dma_csr_write(struct dma *dma, enum dma_reg reg, uint32_t value);
 const char *dma_reg_name(enum dma_reg reg);
+
+/* Which port FIFOs the last dma_commit moved (for a sparse scheduler's neighbour filter,
+ * sim_set_neighbour_filter): DMA_PORT_TX_OUT = a token pushed on tx_out (its consumer may
+ * have work), DMA_PORT_TX_DONE / DMA_PORT_RX_IN = a token popped from tx_done / rx_in (their
+ * producers may have room). A neighbour that shares nothing else with dma need not recompute
+ * its next event when its port's bit is clear. */
+#define DMA_PORT_TX_OUT 0x1u
+#define DMA_PORT_TX_DONE 0x2u
+#define DMA_PORT_RX_IN 0x4u
+uint32_t dma_port_changes(const struct dma *dma);
 
 bool dma_irq(const struct dma *dma);
 const struct dma_stats *dma_get_stats(const struct dma *dma);

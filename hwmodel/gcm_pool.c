@@ -75,9 +75,16 @@ void gcm_pool_eval(void *self, uint64_t now)
     gp->dispatch = -1;
     gp->ndone = 0;
 
-    /* Collect finished jobs: the pool is always ready, its ROB entry is reserved. */
+    /* Collect finished jobs: the pool is always ready, its ROB entry is reserved. Only the
+     * links that hold something need the hold writes: on a link with neither valid high and
+     * ready already high they would rewrite the committed values (d == q), so `live` notes
+     * the links written this cycle and commit touches only those. */
+    uint64_t live = 0;
     for (unsigned i = 0; i < gp->nunits; i++) {
         struct gcm_unit *u = gp->unit[i];
+        if (!u->in.valid_q && !u->out.valid_q && u->out.ready_q)
+            continue;
+        live |= 1ull << i;
         stream_hold_producer(&u->in);
         u->out.ready_d = true;
         if (stream_fire(&u->out))
@@ -97,11 +104,14 @@ void gcm_pool_eval(void *self, uint64_t now)
                 u->in.valid_d = true;
                 u->in.data_d = head->job;
                 gp->dispatch = ui;
+                live |= 1ull << ui;
             } else {
                 gp->enter_done = true;
             }
         }
     }
+
+    gp->live = live;
 
     /* Leave in entry order. */
     if (gp->q.rob_head != gp->q.rob_tail && gp->rob_done[gp->q.rob_head & mask] &&
@@ -145,7 +155,8 @@ void gcm_pool_commit(void *self)
      * changed is noted for the scheduler's neighbour filter (a unit's next event reads only
      * the handshake bits of its links and its own registers). */
     uint64_t changed = 0;
-    for (unsigned i = 0; i < gp->nunits; i++) {
+    for (uint64_t m = gp->live; m; m &= m - 1) {
+        unsigned i = (unsigned)__builtin_ctzll(m);
         struct gcm_unit *u = gp->unit[i];
         unsigned before = link_bits(u);
         stream_commit(&u->in);

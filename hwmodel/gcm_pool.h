@@ -54,6 +54,7 @@ struct gcm_pool {
     int blk_unit0;               /* scheduler index of unit[0] (units follow in order), -1 */
     uint64_t links_changed;      /* bit i: unit i's stream registers changed              */
     bool fifos_changed;          /* in or out FIFO pointers changed                       */
+    uint64_t live;               /* bit i: unit i's links written by this cycle's eval     */
 };
 
 /* 0, -EINVAL, -ENOMEM. The pool creates its units with `ucfg`; rob_entries >= packets in

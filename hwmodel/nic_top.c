@@ -316,6 +316,15 @@ uint64_t nic_cycle(const struct nic *n)
     return n->sim.cycle;
 }
 
+void nic_run_until(struct nic *n, uint64_t cycle)
+{
+    if (cycle <= n->sim.cycle)
+        return;
+    sim_run(&n->sim, cycle);
+    if (n->sim.cycle < cycle)
+        n->sim.cycle = cycle; /* idle: time passes with nothing to do */
+}
+
 uint64_t nic_steps(const struct nic *n)
 {
     return n->sim.steps;

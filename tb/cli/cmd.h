@@ -15,6 +15,7 @@
 #define EXIT_USAGE 2
 
 int cmd_run(int argc, char **argv);
+int cmd_regress(int argc, char **argv);
 int cmd_vectors(int argc, char **argv);
 
 /* Shared by `run` and `vectors`: every file through every engine, the per-file lines, then the

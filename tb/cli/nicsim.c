@@ -16,8 +16,9 @@ struct subcommand {
 };
 
 static const struct subcommand subcommands[] = {
-    { "run", "run the main job (for now: the conformance regression over the shipped vectors)",
+    { "run", "run the main job: SAs from an ip xfrm script, traffic through TX and RX cards",
       cmd_run },
+    { "regress", "every shipped conformance vector through every engine", cmd_regress },
     { "vectors", "run NIST CAVP, Wycheproof and nicsim ESP vector files through the engines",
       cmd_vectors },
 };

@@ -3,11 +3,11 @@ NICSIM_SRCS := $(wildcard tb/cli/*.c)
 NICSIM_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(NICSIM_SRCS))
 ALL_OBJS += $(NICSIM_OBJS)
 BINS += $(B)/bin/nicsim
-# libvec's model engines drive the device through libdut, so libdut and libhwmodel follow it.
-$(B)/bin/nicsim: $(NICSIM_OBJS) $(vec_LIB) $(dut_LIB) $(hwmodel_LIB) $(firmware_LIB) $(golden_LIB)
+# Link order: users before what they use (run -> driver -> model -> firmware -> golden).
+NICSIM_LIBS := $(vec_LIB) $(run_LIB) $(hostdrv_LIB) $(dut_LIB) $(hwmodel_LIB) $(firmware_LIB) $(golden_LIB)
+$(B)/bin/nicsim: $(NICSIM_OBJS) $(NICSIM_LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS_ALL) -o $@ $(NICSIM_OBJS) $(vec_LIB) $(dut_LIB) $(hwmodel_LIB) $(firmware_LIB) $(golden_LIB) \
-		$(PKG_LIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(NICSIM_OBJS) $(NICSIM_LIBS) $(PKG_LIBS)
 
 # Command-line checks that need the built binary (exit codes, last line); run by `make test`.
 .PHONY: test-cli

@@ -76,7 +76,7 @@ usage_error badopt vectors --frobnicate $D/esp_good.vec
 usage_error nosub
 usage_error unknown no-such-subcommand
 [ "$(lines unknown out)" = 0 ] && ok || bad "unknown subcommand prints on stdout"
-usage_error runarg run extra-argument
+usage_error runarg regress extra-argument
 
 # --help: the top level and every subcommand it lists.
 run help --help
@@ -90,11 +90,11 @@ for s in $subs; do
         && ok || bad "nicsim $s --help"
 done
 
-# `nicsim run` finds the shipped vectors from the root and from elsewhere (through the
+# `nicsim regress` finds the shipped vectors from the root and from elsewhere (through the
 # executable's path); its last line has the same form, and exit 0 goes with "0 failed".
 for where in . "$TMP"; do
     abs=$(cd "$(dirname "$NICSIM")" && pwd)/nicsim
-    (cd "$where" && "$abs" run >"$TMP/run.out" 2>"$TMP/run.err")
+    (cd "$where" && "$abs" regress >"$TMP/run.out" 2>"$TMP/run.err")
     r=$?
     if last run | grep -Eq '^[0-9]+ passed, [0-9]+ failed$'; then
         ok

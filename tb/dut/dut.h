@@ -50,6 +50,9 @@ struct dut {
      * which wire_keep(k) is true (benchmarks that check a sample: no copy of the others). */
     uint64_t wire_sent;
     bool (*wire_keep)(uint64_t k);
+    /* true: dut_tx/dut_tx_desc only write descriptors; the caller rings the TX doorbell once
+     * for the batch with dut_tx_doorbell() before it runs the card (same tail, same cycle). */
+    bool tx_defer_doorbell;
 };
 
 /* A device with the given parameters, rings programmed, RX buffers posted. NULL + reason. */
@@ -62,6 +65,8 @@ int dut_tx(struct dut *d, const uint8_t *frame, size_t len, int sa, uint32_t seq
            uint32_t cookie);
 /* Post a raw descriptor (tests of bad descriptors): written as is, then the doorbell. */
 int dut_tx_desc(struct dut *d, const struct nic_tx_desc *desc);
+/* Write the TX tail (the doorbell) for everything posted so far (see tx_defer_doorbell). */
+void dut_tx_doorbell(struct dut *d);
 /* A frame arrives from the wire now. The nic_wire_rx() return value. */
 int dut_wire_rx(struct dut *d, const uint8_t *frame, size_t len);
 /* Run until the device (and its peer) is idle and every completion is reaped, or max_cycles

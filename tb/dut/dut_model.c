@@ -151,8 +151,14 @@ int dut_tx_desc(struct dut *d, const struct nic_tx_desc *desc)
     memcpy(d->mem + off_txd(d) + (uint64_t)(d->tx_tail % d->ring) * 32, desc, sizeof(*desc));
     d->tx_tail = (d->tx_tail + 1) % d->ring;
     d->tx_posted++;
-    nic_mmio_write(d->nic, REG(TX_RING_TAIL), d->tx_tail);
+    if (!d->tx_defer_doorbell)
+        dut_tx_doorbell(d);
     return 0;
+}
+
+void dut_tx_doorbell(struct dut *d)
+{
+    nic_mmio_write(d->nic, REG(TX_RING_TAIL), d->tx_tail);
 }
 
 int dut_tx(struct dut *d, const uint8_t *frame, size_t len, int sa, uint32_t seq_hi,

@@ -96,6 +96,9 @@ int nic_wire_rx(struct nic *n, const uint8_t *frame, size_t len);
 uint64_t nic_cycle(const struct nic *n);
 /* Run until the card is idle or `max_cycles` more cycles have passed; true when idle. */
 bool nic_run(struct nic *n, uint64_t max_cycles);
+/* Run every event up to `cycle` and stand the clock there, idle or not: how a testbench keeps
+ * two cards in step (the TX card's wire output reaches the RX card at its own cycle). */
+void nic_run_until(struct nic *n, uint64_t cycle);
 /* Eval/commit rounds actually executed (the rest were skipped as idle). */
 uint64_t nic_steps(const struct nic *n);
 
