@@ -76,6 +76,7 @@ struct run {
     uint64_t delivered, mismatches;
     struct wire_q { uint8_t *pkt; uint32_t len; uint64_t cycle; } *wq; /* TX -> RX frames */
     size_t wq_n, wq_cap;
+    uint64_t t_offer; /* cycle the next paced packet is offered */
     int err;
 };
 
@@ -406,6 +407,23 @@ static void progress(const struct run *r, uint64_t done, uint64_t total)
                                                                     : run_host_cycle(&r->rx)));
 }
 
+/* Offered load: the next packet is handed to the driver at its cycle (len * 8 bits at the
+ * rate), the cards running until then. */
+static void pace(struct run *r, size_t len)
+{
+    if (!r->o.rate)
+        return;
+    struct nic *tx = nd_bus_model_nic(r->tx.bus);
+    if (!r->t_offer)
+        r->t_offer = nic_cycle(tx);
+    r->t_offer += (len * 8 * r->rep.clock_mhz + 1000 * r->o.rate - 1) / (1000 * r->o.rate);
+    if (nic_cycle(tx) < r->t_offer) {
+        nic_run_until(tx, r->t_offer);
+        nd_dev_poll(r->tx.dev);
+        follow(r, false, 0);
+    }
+}
+
 static int traffic(struct run *r)
 {
     static uint8_t buf[9216];
@@ -427,6 +445,8 @@ static int traffic(struct run *r)
                     break;
                 continue;
             }
+            if (r->o.dir != DIR_RX)
+                pace(r, len);
             if (r->o.dir == DIR_RX)
                 while (nic_wire_rx(nd_bus_model_nic(r->rx.bus), pkt, len) == -EAGAIN)
                     advance(r, 2000);
@@ -447,19 +467,9 @@ static int traffic(struct run *r)
     }
     struct pktgen g;
     pktgen_seed(&g, r->o.seed);
-    uint64_t t = run_host_cycle(&r->tx);
     for (uint64_t k = 0; k < r->o.packets; k++) {
         size_t len = make_packet(r, &g, k, buf);
-        if (r->o.rate) {
-            /* offered load: packet k is handed to the driver at its cycle */
-            t += (len * 8 * r->rep.clock_mhz + 1000 * r->o.rate - 1) / (1000 * r->o.rate);
-            struct nic *tx = nd_bus_model_nic(r->tx.bus);
-            if (nic_cycle(tx) < t) {
-                nic_run_until(tx, t);
-                nd_dev_poll(r->tx.dev);
-                follow(r, false, 0);
-            }
-        }
+        pace(r, len);
         if (send_one(r, buf, len) == -ETIMEDOUT) {
             fprintf(stderr, "nicsim run: the TX card does not drain its ring\n");
             return EXIT_CHECK_FAILED;
