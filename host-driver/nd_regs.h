@@ -2,10 +2,7 @@
  * register map (hwmodel/include/nicsim/regs.def through regs.h). Nothing here is a number of
  * its own except the provisional DMA block mapping below.
  *
- * DMA registers: regs.def does not list the DMA block's registers yet (the lead moves
- * hwmodel/dma.h DMA_REG_LIST there later). Until then the offsets come from DMA_REG_LIST order
- * at NICSIM_DMA_BASE; once regs.h defines NICSIM_REGS_DMA the generated names take over and
- * hwmodel/dma.h is no longer included.
+ * DMA registers come from regs.def NICSIM_REGS_DMA like every other block.
  */
 #ifndef ND_REGS_H
 #define ND_REGS_H

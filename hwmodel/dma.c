@@ -155,7 +155,7 @@ static const struct {
     const char *name;
     uint8_t acc;
 } dma_reg_info[DMA_NREGS] = {
-#define X(name, acc, doc) [DMA_##name] = {#name, ACC_##acc},
+#define X(name, acc, reset, doc) [DMA_##name] = {#name, ACC_##acc},
     DMA_REG_LIST(X)
 #undef X
 };

@@ -47,6 +47,7 @@
 #include "host_mem.h"
 #include "nicsim/desc.h"
 #include "nicsim/nicsim_params.h"
+#include "nicsim/regs.def"
 #include "pkt.h"
 #include "pkt_pool.h"
 #include "sim.h"
@@ -54,39 +55,12 @@
 /* ---- CSRs ------------------------------------------------------------------------------------
  * X(name, access, doc). access: RW, RO (writes are errors), W1C (write 1 to clear), DB (doorbell:
  * RW, checked against the ring size). The lead maps these to MMIO offsets in regs.def. */
-#define DMA_REG_LIST(X)                                                                        \
-    X(CTRL,            RW,  "bit0 TX_EN, bit1 RX_EN: 0->1 checks the rings and resets indices") \
-    X(INTR_CAUSE,      W1C, "bit0 TX_CPL, bit1 RX_CPL, bit2 ERROR")                            \
-    X(INTR_MASK,       RW,  "interrupt enable per cause bit")                                  \
-    X(INTR_STATUS,     RO,  "INTR_CAUSE & INTR_MASK")                                          \
-    X(ERR_CAUSE,       W1C, "DMA_ERR_* detail bits behind INTR_CAUSE.ERROR")                   \
-    X(TX_RING_BASE_LO, RW,  "TX descriptor ring IOVA [31:0]")                                  \
-    X(TX_RING_BASE_HI, RW,  "TX descriptor ring IOVA [63:32]")                                 \
-    X(TX_RING_SIZE,    RW,  "TX descriptor ring entries, power of two, 2..65536")              \
-    X(TX_RING_HEAD,    RO,  "device consumer index (moves when a completion lands)")           \
-    X(TX_RING_TAIL,    DB,  "doorbell: driver producer index")                                 \
-    X(TX_CPL_BASE_LO,  RW,  "TX completion ring IOVA [31:0]")                                  \
-    X(TX_CPL_BASE_HI,  RW,  "TX completion ring IOVA [63:32]")                                 \
-    X(TX_CPL_SIZE,     RW,  "TX completion ring entries, power of two, 2..65536")              \
-    X(TX_CPL_HEAD,     RO,  "device producer index")                                           \
-    X(TX_CPL_TAIL,     DB,  "driver consumer index (frees completion slots)")                  \
-    X(TX_CPL_WB_LO,    RW,  "IOVA [31:0] where TX_CPL_HEAD is written back (0 = off)")         \
-    X(TX_CPL_WB_HI,    RW,  "IOVA [63:32] of the TX head write-back")                          \
-    X(RX_RING_BASE_LO, RW,  "RX descriptor ring IOVA [31:0]")                                  \
-    X(RX_RING_BASE_HI, RW,  "RX descriptor ring IOVA [63:32]")                                 \
-    X(RX_RING_SIZE,    RW,  "RX descriptor ring entries, power of two, 2..65536")              \
-    X(RX_RING_HEAD,    RO,  "device consumer index (moves when a completion lands)")           \
-    X(RX_RING_TAIL,    DB,  "doorbell: driver producer index (buffers posted)")                \
-    X(RX_CPL_BASE_LO,  RW,  "RX completion ring IOVA [31:0]")                                  \
-    X(RX_CPL_BASE_HI,  RW,  "RX completion ring IOVA [63:32]")                                 \
-    X(RX_CPL_SIZE,     RW,  "RX completion ring entries, power of two, 2..65536")              \
-    X(RX_CPL_HEAD,     RO,  "device producer index")                                           \
-    X(RX_CPL_TAIL,     DB,  "driver consumer index (frees completion slots)")                  \
-    X(RX_CPL_WB_LO,    RW,  "IOVA [31:0] where RX_CPL_HEAD is written back (0 = off)")         \
-    X(RX_CPL_WB_HI,    RW,  "IOVA [63:32] of the RX head write-back")
+/* The register list lives in the register map (regs.def NICSIM_REGS_DMA): X(name, access,
+ * reset, doc), register i at BAR0 NICSIM_DMA_BASE + 4 * i. */
+#define DMA_REG_LIST(X) NICSIM_REGS_DMA(X)
 
 enum dma_reg {
-#define X(name, acc, doc) DMA_##name,
+#define X(name, acc, reset, doc) DMA_##name,
     DMA_REG_LIST(X)
 #undef X
     DMA_NREGS

@@ -12,14 +12,13 @@ enum mmio_acc { MMIO_RO, MMIO_RW, MMIO_WO, MMIO_W1C, MMIO_DB };
 
 /* Access type per register, straight from the X-macro lists. */
 #define MMIO_ACC(n, a, r, d) MMIO_##a,
-#define MMIO_DMA_ACC(n, a, d) MMIO_##a,
+
 static const uint8_t top_acc[] = {NICSIM_REGS_TOP(MMIO_ACC)};
-static const uint8_t dma_acc[] = {DMA_REG_LIST(MMIO_DMA_ACC)};
+static const uint8_t dma_acc[] = {NICSIM_REGS_DMA(MMIO_ACC)};
 static const uint8_t mbox_acc[] = {NICSIM_REGS_MBOX(MMIO_ACC)};
 static const uint8_t evt_acc[] = {NICSIM_REGS_EVT(MMIO_ACC)};
 static const uint8_t stats_acc[] = {NICSIM_REGS_STATS(MMIO_ACC)};
 #undef MMIO_ACC
-#undef MMIO_DMA_ACC
 
 #define MMIO_RESET(n, a, r, d) (uint32_t)(r),
 static const uint32_t top_reset[] = {NICSIM_REGS_TOP(MMIO_RESET)};

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Register offsets of the dma block, in DMA_REG_LIST order (hwmodel/dma.h). */
+/* Register offsets of the dma block (regs.def NICSIM_REGS_DMA, through hwmodel/dma.h). */
 #include "dma.h"
 #define REG(r) (NIC_MMIO_DMA_BASE + 4u * (uint32_t)(DMA_##r))
 

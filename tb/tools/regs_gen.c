@@ -14,11 +14,6 @@
 
 #include "nicsim/regs.def"
 
-/* Blocks whose registers are still kept elsewhere have an empty list here. */
-#ifndef NICSIM_REGS_DMA
-#define NICSIM_REGS_DMA(X)
-#define REGS_GEN_DMA_ELSEWHERE "registers are listed in `hwmodel/dma.h` DMA_REG_LIST, register i at base + 4 * i"
-#endif
 
 struct reg {
     const char *name, *acc;
@@ -106,13 +101,8 @@ static void md_fields(FILE *o, const struct block *b)
 static void md_block(FILE *o, const struct block *b)
 {
     fprintf(o, "\n### %s at 0x%04x\n\n%s.\n", b->name, b->base, b->doc);
-    if (!b->regs[0].name) {
-#ifdef REGS_GEN_DMA_ELSEWHERE
-        if (!strcmp(b->name, "DMA"))
-            fprintf(o, "\nThe %s (they move into regs.def later).\n", REGS_GEN_DMA_ELSEWHERE);
-#endif
+    if (!b->regs[0].name)
         return;
-    }
     fprintf(o, "\n| offset | register | access | reset | doc |\n|---|---|---|---|---|\n");
     for (unsigned i = 0; b->regs[i].name; i++) {
         const struct reg *r = &b->regs[i];
