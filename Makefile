@@ -74,7 +74,7 @@ vectors: $(B)/bin/nicsim
 # Tests: the Criterion unit suite, then the CLI checks (shell, no Python).
 test-only: $(BINS) $(TESTBINS)
 	@$(MAKE) --no-print-directory -s test-cli
-	$(B)/bin/unit_tests --jobs 2 --timeout 300
+	NICSIM_BIN=$(B)/bin/nicsim $(B)/bin/unit_tests --jobs 2 --timeout 300
 
 clean:
 	rm -rf build
