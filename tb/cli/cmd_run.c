@@ -77,6 +77,8 @@ struct run {
     struct wire_q { uint8_t *pkt; uint32_t len; uint64_t cycle; } *wq; /* TX -> RX frames */
     size_t wq_n, wq_cap;
     uint64_t t_offer; /* cycle the next paced packet is offered */
+    uint64_t *arr_cycle;  /* RX: cycle each frame reached the RX card, in order */
+    size_t arr_n, arr_cap;
     int err;
 };
 
@@ -243,11 +245,28 @@ static void sent_free(struct sent *s)
     free(s->len);
 }
 
+/* The RX card got a frame at `cycle`: remember it for the latency of its delivery. */
+static void arrived(struct run *r, uint64_t cycle)
+{
+    if (r->arr_n == r->arr_cap) {
+        size_t cap = r->arr_cap ? 2 * r->arr_cap : 4096;
+        uint64_t *v = realloc(r->arr_cycle, cap * sizeof(*v));
+        if (!v)
+            return;
+        r->arr_cycle = v;
+        r->arr_cap = cap;
+    }
+    r->arr_cycle[r->arr_n++] = cycle;
+}
+
 static void on_delivery(void *user, const uint8_t *pkt, size_t len, bool ipsec, uint64_t cycle)
 {
     struct run *r = user;
     (void)ipsec;
     r->delivered++;
+    /* deliveries come in arrival order (drops shift the pairing by the number dropped) */
+    if (r->delivered <= r->arr_n)
+        lat_add(&r->rep.dir[r->have_tx ? 1 : 0].lat, cycle - r->arr_cycle[r->delivered - 1]);
     if (r->rx_pcap)
         pcap_out_write(r->rx_pcap, pkt, len, cycle * 1000u / r->rep.clock_mhz);
     if (r->o.dir != DIR_LOOP)
@@ -318,7 +337,8 @@ static bool follow(struct run *r, bool idle, uint64_t cycles)
         nic_run_until(rx, r->wq[i].cycle);
         nd_dev_poll(r->rx.dev);
         /* a wire has no back-pressure: a full input FIFO drops the frame (counted by the card) */
-        nic_wire_rx(rx, r->wq[i].pkt, r->wq[i].len);
+        if (nic_wire_rx(rx, r->wq[i].pkt, r->wq[i].len) == 0)
+            arrived(r, nic_cycle(rx));
         free(r->wq[i].pkt);
     }
     r->wq_n = 0;
@@ -448,8 +468,15 @@ static int traffic(struct run *r)
             if (r->o.dir != DIR_RX)
                 pace(r, len);
             if (r->o.dir == DIR_RX)
-                while (nic_wire_rx(nd_bus_model_nic(r->rx.bus), pkt, len) == -EAGAIN)
+                for (int t = 0; t < 1000; t++) {
+                    struct nic *rxn = nd_bus_model_nic(r->rx.bus);
+                    int w = nic_wire_rx(rxn, pkt, len);
+                    if (w == 0)
+                        arrived(r, nic_cycle(rxn));
+                    if (w != -EAGAIN)
+                        break;
                     advance(r, 2000);
+                }
             else if (send_one(r, pkt, len) == -ETIMEDOUT) {
                 pcap_in_close(in);
                 fprintf(stderr, "nicsim run: the TX card does not drain its ring\n");
@@ -662,6 +689,7 @@ out:
         free(r->wq[i].pkt);
     free(r->wq);
     free(r->post_cycle);
+    free(r->arr_cycle);
     xfrm_script_free(&sc);
     free(r);
     return status;
