@@ -53,15 +53,15 @@ all: $(BINS) $(TESTBINS)
 
 run:
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory run-only
+	@$(MAKE) --no-print-directory -j$$(nproc) run-only
 
 test:
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory test-only
+	@$(MAKE) --no-print-directory -j$$(nproc) test-only
 
 asan-test:
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory SAN=1 test-only
+	@$(MAKE) --no-print-directory -j$$(nproc) SAN=1 test-only
 
 # Until the device model exists the main job is the conformance regression on shipped vectors.
 run-only: $(B)/bin/nicsim
