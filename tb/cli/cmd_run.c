@@ -381,13 +381,8 @@ static int send_one(struct run *r, const uint8_t *pkt, size_t len)
 /* A packet for the k-th outbound SA: its endpoints (transport) or its selector (tunnel). */
 static size_t make_packet(struct run *r, struct pktgen *g, uint64_t k, uint8_t *buf)
 {
-    const struct xfrm_script_sa *s = NULL;
-    unsigned nout = 0;
-    for (unsigned i = 0; i < r->tx.nsa; i++)
-        if (r->tx.src[i]->dir != XFRM_SCRIPT_DIR_IN && nout++ == k % (r->tx.nsa ? r->tx.nsa : 1))
-            s = r->tx.src[i];
-    if (!s && r->tx.nsa)
-        s = r->tx.src[k % r->tx.nsa];
+    /* the TX card holds only outbound SAs (install() sends `dir in` to the RX card) */
+    const struct xfrm_script_sa *s = r->tx.nsa ? r->tx.src[k % r->tx.nsa] : NULL;
     uint32_t size = r->o.size ? r->o.size : pktgen_imix(g);
     bool v6 = s ? (s->mode == XFRM_SCRIPT_TUNNEL && s->sel.family ? s->sel.family == 10
                                                                   : s->family == 10)
