@@ -1,8 +1,6 @@
 /* nd_regs.h - the register offsets and bits the driver uses, all taken from the device's
  * register map (hwmodel/include/nicsim/regs.def through regs.h). Nothing here is a number of
- * its own except the provisional DMA block mapping below.
- *
- * DMA registers come from regs.def NICSIM_REGS_DMA like every other block.
+ * its own.
  */
 #ifndef ND_REGS_H
 #define ND_REGS_H
@@ -11,23 +9,18 @@
 
 #include "nicsim/regs.h"
 
-#ifdef NICSIM_REGS_DMA
 #define ND_DMA(r) NICSIM_REG(DMA, r)
-#else
-#include "dma.h" /* provisional: enum dma_reg and the CTRL/INTR bits */
-#define ND_DMA(r) ((uint32_t)NICSIM_DMA_BASE + 4u * (uint32_t)DMA_##r)
-#endif
 
 #define ND_TOP(r) NICSIM_REG(TOP, r)
 #define ND_MBOX(r) NICSIM_REG(MBOX, r)
 #define ND_EVT(r) NICSIM_REG(EVT, r)
 
-/* DMA control and cause bits (hwmodel/dma.h until regs.def carries them as fields). */
-#define ND_DMA_CTRL_TX_EN 0x1u
-#define ND_DMA_CTRL_RX_EN 0x2u
-#define ND_DMA_INTR_TX_CPL 0x1u
-#define ND_DMA_INTR_RX_CPL 0x2u
-#define ND_DMA_INTR_ERROR 0x4u
+/* DMA control and cause bits (regs.def fields). */
+#define ND_DMA_CTRL_TX_EN ((uint32_t)NICSIM_DMA_CTRL_TX_EN_MASK)
+#define ND_DMA_CTRL_RX_EN ((uint32_t)NICSIM_DMA_CTRL_RX_EN_MASK)
+#define ND_DMA_INTR_TX_CPL ((uint32_t)NICSIM_DMA_INTR_CAUSE_TX_CPL_MASK)
+#define ND_DMA_INTR_RX_CPL ((uint32_t)NICSIM_DMA_INTR_CAUSE_RX_CPL_MASK)
+#define ND_DMA_INTR_ERROR ((uint32_t)NICSIM_DMA_INTR_CAUSE_ERROR_MASK)
 
 /* Field helpers for regs.def fields. */
 #define ND_FIELD_GET(blk, reg, f, v)                                                           \

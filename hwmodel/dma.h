@@ -47,7 +47,7 @@
 #include "host_mem.h"
 #include "nicsim/desc.h"
 #include "nicsim/nicsim_params.h"
-#include "nicsim/regs.def"
+#include "nicsim/regs.h"
 #include "pkt.h"
 #include "pkt_pool.h"
 #include "sim.h"
@@ -66,12 +66,12 @@ enum dma_reg {
     DMA_NREGS
 };
 
-#define DMA_CTRL_TX_EN 0x1u
-#define DMA_CTRL_RX_EN 0x2u
+#define DMA_CTRL_TX_EN ((uint32_t)NICSIM_DMA_CTRL_TX_EN_MASK) /* regs.def fields */
+#define DMA_CTRL_RX_EN ((uint32_t)NICSIM_DMA_CTRL_RX_EN_MASK)
 
-#define DMA_INTR_TX_CPL 0x1u
-#define DMA_INTR_RX_CPL 0x2u
-#define DMA_INTR_ERROR 0x4u
+#define DMA_INTR_TX_CPL ((uint32_t)NICSIM_DMA_INTR_CAUSE_TX_CPL_MASK)
+#define DMA_INTR_RX_CPL ((uint32_t)NICSIM_DMA_INTR_CAUSE_RX_CPL_MASK)
+#define DMA_INTR_ERROR ((uint32_t)NICSIM_DMA_INTR_CAUSE_ERROR_MASK)
 
 /* ERR_CAUSE bits: which kind of error raised INTR_CAUSE.ERROR. */
 #define DMA_ERR_BAD_REG 0x001u   /* unknown register, write to RO, change while enabled     */

@@ -31,8 +31,8 @@ const struct nicsim_params *nic_params(const struct nic *n);
 /* ---- host memory and MMIO ------------------------------------------------------------------ */
 /* The card may DMA only inside registered regions. 0, -EINVAL (overlap, zero length), -ENOSPC. */
 int nic_host_register(struct nic *n, uint64_t iova, void *host, size_t len);
-/* Provisional map until the register file (regs.def): 0x000 ID "NICS", 0x004 VERSION,
- * NIC_MMIO_DMA_BASE + 4 * reg for the dma registers (regs.def NICSIM_REGS_DMA order). */
+/* BAR0 as regs.def lays it out (docs/registers.md); NIC_MMIO_DMA_BASE is the DMA block's base
+ * (= NICSIM_DMA_BASE), kept for code that addresses the dma registers by index. */
 #define NIC_MMIO_DMA_BASE 0x100u
 uint32_t nic_mmio_read(struct nic *n, uint32_t offset);
 void nic_mmio_write(struct nic *n, uint32_t offset, uint32_t value);
