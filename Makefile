@@ -15,6 +15,7 @@ SHELL := /bin/bash
 
 include mk/flags.mk
 include mk/deps.mk
+include mk/lint.mk
 
 # lib_template(name, dir): build $(B)/lib/lib<name>.a from every .c directly in <dir>.
 # Sources are found by wildcard so that adding a block means adding a file, nothing else.
@@ -73,6 +74,7 @@ vectors: $(B)/bin/nicsim
 
 # Tests: the Criterion unit suite, then the CLI checks (shell, no Python).
 test-only: $(BINS) $(TESTBINS)
+	@$(MAKE) --no-print-directory -s lint
 	@$(MAKE) --no-print-directory -s test-cli
 	NICSIM_BIN=$(B)/bin/nicsim $(B)/bin/unit_tests --jobs 2 --timeout 300
 
