@@ -4,10 +4,10 @@
  * RAM write ports; the RAMs change only in dma_commit):
  *   1. write channel: the job in flight lands at its done cycle (host memory, HEADs, causes).
  *   2. read channel: the oldest outstanding read retires at its done cycle (reads retire in
- *      issue order, one per cycle). A TX descriptor batch makes its cache entries visible, an
- *      RX descriptor enters the RX cache, a faulted frame goes to the reorder buffer.
+ *      issue order, one per cycle). A TX or RX descriptor batch makes its cache entries
+ *      visible, a faulted frame goes to the reorder buffer.
  *   3. tx_done: one finished TX token per cycle enters the reorder buffer (slot = id).
- *   4. issue port (one read per cycle), in priority order: RX descriptor prefetch, TX
+ *   4. issue port (one read per cycle), in priority order: RX descriptor batch prefetch, TX
  *      descriptor batch read, frame read of the TX descriptor cache head.
  *   5. TX descriptor cache head (one per cycle, in ring order, needs a pool buffer): a bad
  *      descriptor goes to the reorder buffer with its error (no read); a good one issues its
@@ -110,7 +110,7 @@ void dma_cfg_from_params(struct dma_cfg *cfg, const struct nicsim_params *p,
     cfg->bw_den = (uint32_t)(den / g);
     cfg->max_reads = p->pcie_max_reads;
     cfg->mtu = p->mtu;
-    cfg->rxd_cache = DMA_RXD_CACHE_DEFAULT;
+    cfg->rxd_batch = DMA_RXD_BATCH_DEFAULT;
     cfg->txd_batch = DMA_TXD_BATCH_DEFAULT;
     cfg->pool = pool;
     cfg->hm = hm;
@@ -220,11 +220,21 @@ int dma_init(struct dma *dma, const struct dma_cfg *cfg, struct fifo *tx_done,
 {
     memset(dma, 0, sizeof(*dma));
     if (!cfg->pool || !cfg->hm || !cfg->bw_num || !cfg->bw_den || !cfg->max_reads ||
-        !cfg->mtu || cfg->mtu > cfg->pool->mtu || cfg->txd_batch > DMA_TXD_BATCH_MAX)
+        !cfg->mtu || cfg->mtu > cfg->pool->mtu || cfg->txd_batch > DMA_TXD_BATCH_MAX ||
+        cfg->rxd_batch > DMA_RXD_BATCH_MAX)
         return -EINVAL;
     dma->cfg = *cfg;
-    if (!dma->cfg.rxd_cache)
-        dma->cfg.rxd_cache = DMA_RXD_CACHE_DEFAULT;
+    if (!dma->cfg.rxd_batch)
+        dma->cfg.rxd_batch = DMA_RXD_BATCH_DEFAULT;
+    if (!dma->cfg.rxd_cache) {
+        /* One batch being consumed while a read window's worth is on its way (docs/dma.md). */
+        uint32_t b = dma->cfg.rxd_batch;
+        dma->cfg.rxd_cache = b + (cfg->max_reads > b ? cfg->max_reads : b);
+        if (dma->cfg.rxd_cache > DMA_RING_MAX)
+            dma->cfg.rxd_cache = DMA_RING_MAX;
+    }
+    if (dma->cfg.rxd_cache < dma->cfg.rxd_batch || dma->cfg.rxd_cache > DMA_RING_MAX)
+        return -EINVAL;
     if (!dma->cfg.txd_batch)
         dma->cfg.txd_batch = DMA_TXD_BATCH_DEFAULT;
     if (!dma->cfg.txd_cache) {
@@ -247,10 +257,12 @@ int dma_init(struct dma *dma, const struct dma_cfg *cfg, struct fifo *tx_done,
     dma->rxc = calloc(dma->rxc_size, sizeof(*dma->rxc));
     dma->txdc = calloc(dma->txdc_size, sizeof(*dma->txdc));
     dma->txdc_new = calloc(dma->cfg.txd_batch, sizeof(*dma->txdc_new));
+    dma->rxc_new = calloc(dma->cfg.rxd_batch, sizeof(*dma->rxc_new));
     /* Deep enough for every frame read in flight: the FIFO back-pressures only when the
      * pipeline itself stalls. */
     int rc = fifo_init(&dma->tx_out, cfg->max_reads);
-    if (!dma->rq || !dma->rob || !dma->rxc || !dma->txdc || !dma->txdc_new || rc) {
+    if (!dma->rq || !dma->rob || !dma->rxc || !dma->txdc || !dma->txdc_new || !dma->rxc_new ||
+        rc) {
         dma_free(dma);
         return -ENOMEM;
     }
@@ -267,12 +279,14 @@ void dma_free(struct dma *dma)
     free(dma->rxc);
     free(dma->txdc);
     free(dma->txdc_new);
+    free(dma->rxc_new);
     fifo_free(&dma->tx_out);
     dma->rq = NULL;
     dma->rob = NULL;
     dma->rxc = NULL;
     dma->txdc = NULL;
     dma->txdc_new = NULL;
+    dma->rxc_new = NULL;
 }
 
 /* ---- read channel ------------------------------------------------------------------------ */
@@ -366,28 +380,48 @@ static void rd_retire(struct dma *dma, uint64_t now)
         return;
     case DMA_RD_RXD:
     default:
-        dma->d.rxd_pend--;
-        dma->wr.rxc_we = true;
-        dma->wr.rxc_addr = q->rxc_wr & (dma->rxc_size - 1);
-        dma->wr.rxc_new = (struct dma_rxd_entry){r->rxd, r->fault};
-        dma->d.rxc_wr++;
-        if (r->fault) {
-            dma->stats.rx_dma_error++;
-            raise_err(&dma->d, DMA_ERR_RX_DMA);
-        } else {
-            dma->stats.rx_desc_fetched++;
+        /* The batch's entries were written at issue; now they are valid, each with its own
+         * fault (a faulted one completes with an error when its turn comes). */
+        for (uint32_t i = 0; i < r->n; i++) {
+            if (dma->rxc[(q->rxc_wr + i) & (dma->rxc_size - 1)].fault) {
+                dma->stats.rx_dma_error++;
+                raise_err(&dma->d, DMA_ERR_RX_DMA);
+            } else {
+                dma->stats.rx_desc_fetched++;
+            }
         }
+        dma->d.rxc_wr += r->n;
         return;
     }
 }
 
 /* Step 4/5 conditions, on q (also used by next_event). `outstanding` counts this cycle's
  * retire. */
+/* Descriptors the next RX prefetch read would cover: up to rxd_batch posted ones, not across
+ * the ring wrap; 0 when there is nothing to read. */
+static uint32_t rxd_batch_len(const struct dma *dma)
+{
+    const struct dma_regs *q = &dma->q;
+    const struct dma_ring_regs *rg = &q->ring[DMA_RXD];
+    if (!(q->ctrl & DMA_CTRL_RX_EN) || q->rxd_fetch == rg->tail)
+        return 0;
+    uint32_t posted = (rg->tail - q->rxd_fetch) & (rg->size - 1);
+    uint32_t to_wrap = rg->size - q->rxd_fetch;
+    uint32_t k = dma->cfg.rxd_batch;
+    if (k > posted)
+        k = posted;
+    if (k > to_wrap)
+        k = to_wrap;
+    return k;
+}
+
+/* An RX prefetch read goes out as soon as the cache (entries + reads in flight) has room for
+ * the whole batch. */
 static bool can_prefetch_rxd(const struct dma *dma, uint32_t outstanding)
 {
     const struct dma_regs *q = &dma->q;
-    return (q->ctrl & DMA_CTRL_RX_EN) && q->rxd_fetch != q->ring[DMA_RXD].tail &&
-           (q->rxc_wr - q->rxc_rd) + q->rxd_pend < dma->cfg.rxd_cache &&
+    uint32_t k = rxd_batch_len(dma);
+    return k && dma->cfg.rxd_cache - (q->rxc_rsv - q->rxc_rd) >= k &&
            outstanding < dma->cfg.max_reads;
 }
 
@@ -442,15 +476,30 @@ static bool rd_issue_next(struct dma *dma, uint64_t now, uint32_t outstanding)
 {
     const struct dma_regs *q = &dma->q;
     if (can_prefetch_rxd(dma, outstanding)) {
+        /* One read of k * 16 bytes, sampled now descriptor by descriptor (a descriptor the
+         * host cannot serve faults alone, in its place); the entries go to their reserved
+         * cache slots at this clock edge and become usable when the read is done. */
         const struct dma_ring_regs *rg = &q->ring[DMA_RXD];
-        uint8_t raw[DMA_RXD_BYTES];
-        struct dma_rd r = {.kind = DMA_RD_RXD, .idx = q->rxd_fetch};
-        rd_issue(dma, now, &r, rg->base + (uint64_t)r.idx * DMA_RXD_BYTES, raw, DMA_RXD_BYTES);
-        if (!r.fault)
-            rxd_decode(&r.rxd, raw);
+        uint32_t k = rxd_batch_len(dma);
+        struct dma_rd r = {.kind = DMA_RD_RXD, .idx = q->rxd_fetch, .n = k};
+        for (uint32_t i = 0; i < k; i++) {
+            uint8_t raw[DMA_RXD_BYTES];
+            struct dma_rxd_entry *e = &dma->rxc_new[i];
+            uint64_t a = rg->base + (uint64_t)(q->rxd_fetch + i) * DMA_RXD_BYTES;
+            memset(e, 0, sizeof(*e));
+            e->fault = host_mem_read(dma->cfg.hm, a, raw, DMA_RXD_BYTES) != 0;
+            if (!e->fault) {
+                rxd_decode(&e->d, raw);
+                dma->stats.bytes_read += DMA_RXD_BYTES;
+            }
+        }
+        rd_reserve(dma, now, &r, k * DMA_RXD_BYTES);
         rd_push(dma, &r);
-        dma->d.rxd_fetch = ring_next(rg, q->rxd_fetch);
-        dma->d.rxd_pend++;
+        dma->wr.rxc_nwe = k;
+        dma->wr.rxc_addr = q->rxc_rsv;
+        dma->d.rxc_rsv += k;
+        dma->d.rxd_fetch = (q->rxd_fetch + k) & (rg->size - 1);
+        dma->stats.rx_desc_reads++;
         return true;
     }
     if (can_fetch_txd(dma, outstanding)) {
@@ -567,7 +616,7 @@ static enum dma_rx_act rx_action(const struct dma *dma, const struct pkt *p, boo
         return RXA_NOBUF;
     if (q->rxc_wr == q->rxc_rd) {
         /* Posted but still on its way in: wait for the prefetch rather than drop. */
-        bool posted = q->rxd_fetch != q->ring[DMA_RXD].tail || q->rxd_pend;
+        bool posted = q->rxd_fetch != q->ring[DMA_RXD].tail || q->rxc_rsv != q->rxc_wr;
         return posted ? RXA_WAIT : RXA_NOBUF;
     }
     const struct dma_rxd_entry *e = &dma->rxc[q->rxc_rd & (dma->rxc_size - 1)];
@@ -779,7 +828,7 @@ static void dma_wr_clear(struct dma_wr *w)
     w->rq_we = false;
     w->rob_nwe = 0;
     w->rob_clr = false;
-    w->rxc_we = false;
+    w->rxc_nwe = 0;
     w->txdc_nwe = 0;
 }
 
@@ -818,8 +867,8 @@ void dma_commit(void *self)
         dma->rob[w->rob_clr_addr] = NULL;
     for (unsigned i = 0; i < w->rob_nwe; i++)
         dma->rob[w->rob_addr[i]] = w->rob_new[i];
-    if (w->rxc_we)
-        dma->rxc[w->rxc_addr] = w->rxc_new;
+    for (uint32_t i = 0; i < w->rxc_nwe; i++)
+        dma->rxc[(w->rxc_addr + i) & (dma->rxc_size - 1)] = dma->rxc_new[i];
     for (uint32_t i = 0; i < w->txdc_nwe; i++)
         dma->txdc[(w->txdc_addr + i) & (dma->txdc_size - 1)] = dma->txdc_new[i];
     dma_wr_clear(&dma->wr);
@@ -888,7 +937,7 @@ static bool dir_quiescent(const struct dma *dma, uint32_t bit)
     if (bit == DMA_CTRL_TX_EN)
         return q->tx_next_id == q->tx_cpl_id && q->job.kind != DMA_JOB_TX &&
                q->txdc_rd == q->txdc_rsv; /* no descriptor cached or on its way */
-    return q->rxd_pend == 0 && q->job.kind != DMA_JOB_RX;
+    return q->rxc_rsv == q->rxc_wr && q->job.kind != DMA_JOB_RX; /* no prefetch in flight */
 }
 
 static bool ring_valid(const struct dma *dma, unsigned ring)
@@ -921,7 +970,7 @@ static void ctrl_enable(struct dma *dma, uint32_t bit)
         q->txd_fetch = 0; /* the descriptor cache is empty (dir_quiescent) */
     } else {
         q->rxd_fetch = 0;
-        q->rxc_rd = q->rxc_wr;
+        q->rxc_rd = q->rxc_wr; /* flush; rxc_rsv == rxc_wr (dir_quiescent) */
     }
     q->ctrl |= bit;
 }

@@ -32,6 +32,12 @@
  *              ready_at = c + 2L + x(32) + x(len).
  *   TX stream (uniform frames, xf = x(len), full batches of B): bandwidth-bound period
  *              B xf + x(32B) cycles per B packets (docs/dma.md has the condition).
+ *   RX descriptors: prefetched in batches of up to R = rxd_batch contiguous descriptors (one
+ *              read of 16k bytes, never across the ring wrap) into the RX descriptor cache
+ *              (rxd_cache), as soon as the cache has room for the batch; a batch read retiring
+ *              at cycle t makes its descriptors usable for a delivery from t + 1. With
+ *              C = rxd_cache and D_r = L + x(16R) + 1, the prefetch keeps up with deliveries
+ *              of r per cycle when r <= (C - R) / D_r (sufficient; never more than C / D_r).
  *   write job (TX completion, or RX frame + completion), posted: starts when the write channel
  *              is free, done = start + x(len) + x(16) + (wb ? x(4) : 0); at done the bytes land
  *              in host memory, HEADs move and the cause bit rises; the next job may start in the
@@ -86,7 +92,8 @@ enum dma_reg {
 #define DMA_ERR_PORT 0x200u      /* pipeline returned a token dma does not expect           */
 
 #define DMA_RING_MAX 65536u
-#define DMA_RXD_CACHE_DEFAULT 8u
+#define DMA_RXD_BATCH_DEFAULT 8u
+#define DMA_RXD_BATCH_MAX 256u  /* 256 x 16 B = 4 KiB, the largest PCIe read request        */
 #define DMA_TXD_BATCH_DEFAULT 8u
 #define DMA_TXD_BATCH_MAX 128u  /* 128 x 32 B = 4 KiB, the largest PCIe read request        */
 
@@ -97,7 +104,9 @@ struct dma_cfg {
     uint32_t bw_num, bw_den;   /* bandwidth: bw_num / bw_den bytes per cycle, each direction */
     uint32_t max_reads;        /* outstanding reads (descriptor, frame, RX descriptor)      */
     uint32_t mtu;              /* largest TX frame accepted                                */
-    uint32_t rxd_cache;        /* RX descriptors prefetched on card (0 = default 8)        */
+    uint32_t rxd_batch;        /* RX descriptors per read, 1..256 (0 = default 8)          */
+    uint32_t rxd_cache;        /* RX descriptor cache entries, >= rxd_batch, <= 65536
+                                * (0 = default rxd_batch + max(rxd_batch, max_reads))     */
     uint32_t txd_batch;        /* TX descriptors per read, 1..128 (0 = default 8)          */
     uint32_t txd_cache;        /* TX descriptor cache entries, >= txd_batch, <= 65536
                                 * (0 = default txd_batch + max(txd_batch, max_reads))     */
@@ -116,6 +125,7 @@ struct dma_stats {
     uint64_t tx_desc_fetched;   /* TX descriptors read successfully                         */
     uint64_t tx_desc_reads;     /* TX descriptor batch reads issued (fetched / reads = batch) */
     uint64_t rx_desc_fetched;   /* RX descriptors read successfully (prefetch)              */
+    uint64_t rx_desc_reads;     /* RX descriptor batch reads issued                         */
     uint64_t tx_cpl_written;    /* TX completions landed (any status)                       */
     uint64_t tx_ok;             /* ... of which NIC_TXS_OK                                   */
     uint64_t tx_dma_error;      /* TX descriptor/frame outside registered memory            */
@@ -147,10 +157,9 @@ struct dma_rd {
     uint8_t kind;       /* enum dma_rd_kind                                               */
     bool fault;         /* host memory refused the range: error completion at done        */
     uint32_t idx;       /* ring index of the (first) descriptor                           */
-    uint32_t n;         /* TXD: descriptors in the batch (their cache slots are reserved) */
+    uint32_t n;         /* TXD/RXD: descriptors in the batch (cache slots reserved)       */
     uint64_t done;      /* cycle the data (or the error) has fully arrived                */
     struct pkt *pkt;    /* FRAME: the packet buffer                                       */
-    struct nic_rx_desc rxd; /* RXD: descriptor sampled from host memory at issue          */
 };
 
 /* One TX descriptor in the on-card descriptor cache, sampled from host memory when its batch
@@ -162,7 +171,8 @@ struct dma_txd_entry {
     uint64_t t_in;      /* cycle its batch read was issued (pkt->t_in)                    */
 };
 
-/* One prefetched RX descriptor. */
+/* One prefetched RX descriptor in the on-card RX descriptor cache, sampled from host memory
+ * when its batch read was issued and usable once the batch has arrived. */
 struct dma_rxd_entry {
     struct nic_rx_desc d;
     bool fault;         /* the descriptor could not be read: complete with an error       */
@@ -190,9 +200,10 @@ struct dma_regs {
     uint32_t tx_next_id;    /* pkt->id of the next TX packet                             */
     uint32_t tx_cpl_id;     /* pkt->id of the next TX completion (reorder head)          */
     uint32_t rxd_fetch;     /* next RX descriptor index to prefetch                      */
-    uint32_t rxd_pend;      /* RX descriptor reads outstanding                           */
     uint32_t rq_wr, rq_rd;  /* read tracking RAM pointers (free-running)                 */
-    uint32_t rxc_wr, rxc_rd;/* RX descriptor cache pointers (free-running)               */
+    uint32_t rxc_rsv;       /* RX descriptor cache pointers (free-running): reserved by    */
+    uint32_t rxc_wr;        /*   issued batch reads / arrived / consumed by deliveries;     */
+    uint32_t rxc_rd;        /*   rd <= wr <= rsv, rsv - rd <= rxd_cache                    */
     uint64_t rd_busy;       /* read channel busy until                                   */
     struct dma_job job;     /* write channel                                             */
     uint8_t wr_rr;          /* write arbiter: 1 = RX had the last grant                  */
@@ -208,9 +219,8 @@ struct dma_wr {
     struct pkt *rob_new[3];
     bool rob_clr;
     uint32_t rob_clr_addr;
-    bool rxc_we;
-    uint32_t rxc_addr;
-    struct dma_rxd_entry rxc_new;
+    uint32_t rxc_nwe;       /* RX descriptor cache: entries rxc_new[0..nwe) go to slots    */
+    uint32_t rxc_addr;      /*   rxc_addr, rxc_addr + 1, ... (free-running, wrapped)        */
     uint32_t txdc_nwe;      /* TX descriptor cache: entries txdc_new[0..nwe) go to slots   */
     uint32_t txdc_addr;     /*   txdc_addr, txdc_addr + 1, ... (free-running, wrapped)      */
 };
@@ -228,7 +238,8 @@ struct dma {
     /* RAMs */
     struct dma_rd *rq;          /* rq_size entries                                        */
     struct pkt **rob;           /* rob_size entries, indexed by pkt->id & (rob_size - 1)  */
-    struct dma_rxd_entry *rxc;  /* rxc_size entries                                       */
+    struct dma_rxd_entry *rxc;  /* rxc_size entries; rxd_cache of them used               */
+    struct dma_rxd_entry *rxc_new; /* write-port data of one batch (rxd_batch entries)    */
     struct dma_txd_entry *txdc; /* txdc_size entries; txd_cache of them used              */
     struct dma_txd_entry *txdc_new; /* write-port data of one batch (txd_batch entries)   */
     uint32_t rq_size, rob_size, rxc_size, txdc_size; /* powers of two                     */
@@ -240,7 +251,8 @@ struct dma {
 };
 
 /* 0, -EINVAL (missing pool/host_mem, bw 0, max_reads 0, mtu > pool mtu, txd_batch > 128,
- * txd_cache < txd_batch or > 65536), -ENOMEM.
+ * txd_cache < txd_batch or > 65536, rxd_batch > 256, rxd_cache < rxd_batch or > 65536),
+ * -ENOMEM.
  * tx_done and rx_in may be NULL (that side is not connected). */
 int dma_init(struct dma *dma, const struct dma_cfg *cfg, struct fifo *tx_done,
              struct fifo *rx_in);

@@ -3,7 +3,8 @@
  * dropped) after a hold time, RX tokens injected between clock steps.
  * Checks: byte-exact frames, in-order completions, error completions and counters, CSR errors,
  * no DMA outside registered memory (guard bytes), RX drops, TX descriptor batching (ring wrap,
- * bad descriptors inside a batch, doorbells during a batch read, disable), and the timing
+ * bad descriptors inside a batch, doorbells during a batch read, disable), RX descriptor
+ * prefetch batching (ring wrap, faults inside a batch, cache depth), and the timing
  * formulas of docs/dma.md (lone packet, bandwidth- and latency-bound streams, idle skipping). */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -68,6 +69,7 @@ struct tb {
 struct tb_opts {
     uint32_t lat, bw_num, bw_den, max_reads, pool, mtu;
     uint32_t txd_batch, txd_cache; /* 0 = dma defaults */
+    uint32_t rxd_batch, rxd_cache; /* 0 = dma defaults */
     uint32_t txd_size, txc_size, rxd_size, rxc_size;
     bool no_wb;
 };
@@ -156,7 +158,8 @@ static struct tb *tb_new(const struct tb_opts *o)
     cr_assert_eq(fifo_init(&t->rx_in, 8), 0);
     struct dma_cfg cfg = {.lat_cycles = o->lat, .bw_num = o->bw_num, .bw_den = o->bw_den,
                           .max_reads = o->max_reads, .mtu = o->mtu, .txd_batch = o->txd_batch,
-                          .txd_cache = o->txd_cache, .pool = &t->pool, .hm = &t->hm};
+                          .txd_cache = o->txd_cache, .rxd_batch = o->rxd_batch,
+                          .rxd_cache = o->rxd_cache, .pool = &t->pool, .hm = &t->hm};
     cr_assert_eq(dma_init(&t->dma, &cfg, &t->tx_done, &t->rx_in), 0);
     t->cons.tb = t;
     t->cons.hold_default = 1;
@@ -589,11 +592,13 @@ Test(dma_batch, one_read_per_batch_and_counters)
 
 Test(dma_batch, lone_packet_behind_rx_prefetch)
 {
-    /* docs/dma.md: RX descriptor prefetches issue first (one per cycle); the TX descriptor read
-     * issues after n of them and its data queues behind theirs:
-     * ready = c + 2L + n x(16) + x(32) + x(len). */
+    /* docs/dma.md: RX descriptor batch reads issue first (one per cycle); the TX descriptor
+     * read issues after them and its data queues behind theirs:
+     * ready = c + 2L + sum x(16 k_i) + x(32) + x(len). 20 posted, rxd_cache = 8 + max(8, 16)
+     * = 24: reads of 8, 8 and 4 at c .. c+2 (the old one-per-read model: 8 reads of 16 B). */
     struct tb *t = tb_new(&defaults);
-    const uint64_t L = 100, len = 1500, n = 8; /* rxd_cache = 8 */
+    const uint64_t L = 100, len = 1500;
+    cr_assert_eq(t->dma.cfg.rxd_cache, 24);
     for (uint32_t i = 0; i < 20; i++)
         post_rx(t, i, rxbuf(i % 4), 2048);
     post_tx(t, 0, 0, len);
@@ -602,8 +607,10 @@ Test(dma_batch, lone_packet_behind_rx_prefetch)
     dma_csr_write(&t->dma, DMA_TX_RING_TAIL, 1);
     tb_run(t);
     cr_assert_eq(t->cons.n, 1);
-    cr_assert_eq(t->cons.arr_cycle[0], c + 2 * L + n * X(t, 16) + X(t, 32) + X(t, len));
-    cr_assert_eq(dma_get_stats(&t->dma)->rx_desc_fetched, n);
+    uint64_t rx_beats = 2 * X(t, 8 * 16) + X(t, 4 * 16);
+    cr_assert_eq(t->cons.arr_cycle[0], c + 2 * L + rx_beats + X(t, 32) + X(t, len));
+    cr_assert_eq(dma_get_stats(&t->dma)->rx_desc_fetched, 20);
+    cr_assert_eq(dma_get_stats(&t->dma)->rx_desc_reads, 3);
     tb_conserved(t);
     tb_free(t);
 }
@@ -1286,6 +1293,152 @@ Test(dma_rx, tx_and_rx_share_the_write_channel)
     tb_free(t);
 }
 
+/* ---- RX descriptor prefetch batching ---------------------------------------------------- */
+/* Deliver n packets of len bytes (seed = first + i), at most 8 at a time (rx_in depth). */
+static void rx_deliver(struct tb *t, unsigned n, uint32_t len, unsigned first)
+{
+    for (unsigned i = 0; i < n;) {
+        unsigned m = n - i < 8 ? n - i : 8;
+        for (unsigned j = 0; j < m; j++)
+            rx_push(t, len, (uint8_t)(first + i + j));
+        tb_run(t);
+        i += m;
+    }
+}
+
+Test(dma_rx_batch, one_read_per_batch_ring_wrap_and_timing)
+{
+    struct tb_opts o = defaults;
+    o.rxd_size = 16;
+    o.rxc_size = 16;
+    struct tb *t = tb_new(&o);
+    const uint64_t L = 100, len = 300;
+    const struct dma_stats *s = dma_get_stats(&t->dma);
+    cr_assert_eq(t->dma.cfg.rxd_batch, DMA_RXD_BATCH_DEFAULT);
+    cr_assert_eq(t->dma.cfg.rxd_cache, 8 + 16); /* batch + max(batch, max_reads) */
+    /* 12 posted: reads of 8 and 4 (16 k bytes each). A packet waiting in rx_in at c lands in
+     * the first descriptor once the first batch has arrived (d1) and been seen (d1 + 1). */
+    for (uint32_t i = 0; i < 12; i++)
+        post_rx(t, i, rxbuf(i), 2048);
+    rx_push(t, len, 0);
+    uint64_t c = t->sim.cycle;
+    dma_csr_write(&t->dma, DMA_RX_RING_TAIL, 12);
+    uint64_t d1 = c + L + X(t, 8 * 16);
+    uint64_t land = d1 + 1 + X(t, len) + X(t, 16) + X(t, 4);
+    tb_run_to(t, land);
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_RX_CPL_HEAD), 0);
+    tb_run_to(t, land + 1);
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_RX_CPL_HEAD), 1);
+    tb_run(t);
+    cr_assert_eq(s->rx_desc_reads, 2);
+    cr_assert_eq(s->rx_desc_fetched, 12);
+    cr_assert_eq(s->bytes_read, 12 * 16);
+    rx_deliver(t, 11, len, 1);
+    cr_assert_eq(s->rx_delivered, 12);
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_RX_RING_HEAD), 12);
+    dma_csr_write(&t->dma, DMA_RX_CPL_TAIL, 12);
+    /* Eight more at ring positions 12..15 and 0..3: one read each side of the wrap, the
+     * second issued in the next cycle with its data behind the first's. */
+    for (uint32_t i = 12; i < 20; i++)
+        post_rx(t, i, rxbuf(i), 2048);
+    rx_push(t, len, 12);
+    c = t->sim.cycle;
+    dma_csr_write(&t->dma, DMA_RX_RING_TAIL, 4);
+    d1 = c + L + X(t, 4 * 16);
+    land = d1 + 1 + X(t, len) + X(t, 16) + X(t, 4);
+    tb_run_to(t, land + 1);
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_RX_CPL_HEAD), 13);
+    tb_run(t);
+    cr_assert_eq(s->rx_desc_reads, 4);
+    cr_assert_eq(s->rx_desc_fetched, 20);
+    rx_deliver(t, 7, len, 13);
+    cr_assert_eq(s->rx_delivered, 20);
+    cr_assert_eq(s->rx_dma_error + s->rx_no_buffer + s->rx_too_small, 0);
+    for (uint32_t i = 0; i < 20; i++) {
+        cr_assert(rx_data_ok(t, i, len, (uint8_t)i), "buffer %u", i);
+        cr_assert_eq(rxc_at(t, i).len, len, "completion %u", i);
+    }
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_RX_RING_HEAD), 4);
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_RX_CPL_HEAD), 4);
+    cr_assert_eq(wb_at(t, OFF_RXWB), 4);
+    tb_conserved(t);
+    tb_free(t);
+}
+
+Test(dma_rx_batch, cache_depth_bounds_the_prefetch)
+{
+    /* rxd_batch 4, rxd_cache 6: a second batch of 4 waits until 4 entries are free (not 1),
+     * and nothing is ever read twice. */
+    struct tb_opts o = defaults;
+    o.rxd_batch = 4;
+    o.rxd_cache = 6;
+    struct tb *t = tb_new(&o);
+    const struct dma_stats *s = dma_get_stats(&t->dma);
+    for (uint32_t i = 0; i < 30; i++)
+        post_rx(t, i, rxbuf(i), 2048);
+    dma_csr_write(&t->dma, DMA_RX_RING_TAIL, 30);
+    tb_run(t);
+    cr_assert_eq(s->rx_desc_reads, 1);
+    cr_assert_eq(s->rx_desc_fetched, 4);
+    rx_deliver(t, 1, 64, 0); /* 3 cached, room 3 < 4: no read */
+    cr_assert_eq(s->rx_desc_reads, 1);
+    rx_deliver(t, 1, 64, 1); /* room 4: the next batch */
+    cr_assert_eq(s->rx_desc_reads, 2);
+    cr_assert_eq(s->rx_desc_fetched, 8);
+    rx_deliver(t, 28, 100, 2);
+    cr_assert_eq(s->rx_delivered, 30);
+    cr_assert_eq(s->rx_desc_fetched, 30);
+    cr_assert_eq(s->rx_desc_reads, 8); /* 7 x 4 + 2 */
+    cr_assert_eq(s->bytes_read, 30 * 16);
+    for (uint32_t i = 2; i < 30; i++)
+        cr_assert(rx_data_ok(t, i, 100, (uint8_t)i), "buffer %u", i);
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_RX_RING_HEAD), 30);
+    tb_conserved(t);
+    tb_free(t);
+}
+
+Test(dma_rx_batch, descriptor_fault_is_per_descriptor)
+{
+    /* The RX ring's region shrinks to its first 3 descriptors: one batch read of 8 gives 3 good
+     * descriptors and 5 faults; each is consumed in its place with an error completion. */
+    struct tb *t = tb_new(&defaults);
+    static uint8_t ring[64 * 16];
+    const uint64_t ring_iova = 0x900000000ull;
+    cr_assert_eq(host_mem_register(&t->hm, ring_iova, ring, sizeof(ring)), 0);
+    dma_csr_write(&t->dma, DMA_CTRL, DMA_CTRL_TX_EN);
+    dma_csr_write(&t->dma, DMA_RX_RING_BASE_LO, (uint32_t)ring_iova);
+    dma_csr_write(&t->dma, DMA_RX_RING_BASE_HI, (uint32_t)(ring_iova >> 32));
+    dma_csr_write(&t->dma, DMA_CTRL, DMA_CTRL_RX_EN | DMA_CTRL_TX_EN);
+    cr_assert_eq(dma_get_stats(&t->dma)->csr_errors, 0);
+    for (unsigned i = 0; i < 8; i++) {
+        struct nic_rx_desc d = {.addr = rxbuf(i), .buf_len = 2048};
+        memcpy(ring + i * 16, &d, sizeof(d));
+    }
+    cr_assert_eq(host_mem_unregister(&t->hm, ring_iova), 0);
+    cr_assert_eq(host_mem_register(&t->hm, ring_iova, ring, 3 * 16), 0);
+    dma_csr_write(&t->dma, DMA_RX_RING_TAIL, 8);
+    tb_run(t);
+    const struct dma_stats *s = dma_get_stats(&t->dma);
+    cr_assert_eq(s->rx_desc_reads, 1);
+    cr_assert_eq(s->rx_desc_fetched, 3);
+    cr_assert_eq(s->rx_dma_error, 5);
+    cr_assert(dma_csr_read(&t->dma, DMA_ERR_CAUSE) & DMA_ERR_RX_DMA);
+    rx_deliver(t, 8, 500, 0);
+    for (unsigned i = 0; i < 8; i++) {
+        struct nic_rx_cpl c = rxc_at(t, i);
+        cr_assert_eq(c.len, i < 3 ? 500 : 0, "completion %u", i);
+        /* rx_push leaves rx_status 0: a good delivery copies it, a fault reports an error. */
+        cr_assert_eq(c.status, i < 3 ? 0 : NIC_RXS_GENERIC_ERROR, "status %u", i);
+        if (i < 3)
+            cr_assert(rx_data_ok(t, i, 500, (uint8_t)i));
+    }
+    cr_assert_eq(s->rx_delivered, 3);
+    cr_assert_eq(s->rx_dma_error, 5); /* counted once, at the read */
+    cr_assert_eq(dma_csr_read(&t->dma, DMA_RX_RING_HEAD), 8);
+    tb_conserved(t);
+    tb_free(t);
+}
+
 Test(dma_cfg, from_params)
 {
     struct nicsim_params p;
@@ -1315,7 +1468,19 @@ Test(dma_cfg, from_params)
     cr_assert_eq(dma_init(&dma, &c, NULL, NULL), 0);
     cr_assert_eq(dma.cfg.txd_batch, DMA_TXD_BATCH_DEFAULT);
     cr_assert_eq(dma.cfg.txd_cache, 8 + 16); /* batch + max(batch, max_reads) */
+    cr_assert_eq(dma.cfg.rxd_batch, DMA_RXD_BATCH_DEFAULT);
+    cr_assert_eq(dma.cfg.rxd_cache, 8 + 16); /* batch + max(batch, max_reads) */
     dma_free(&dma);
+    c.rxd_batch = DMA_RXD_BATCH_MAX + 1;
+    cr_assert_eq(dma_init(&dma, &c, NULL, NULL), -EINVAL);
+    c.rxd_batch = 32;
+    c.rxd_cache = 31; /* smaller than one batch */
+    cr_assert_eq(dma_init(&dma, &c, NULL, NULL), -EINVAL);
+    c.rxd_cache = 0;
+    cr_assert_eq(dma_init(&dma, &c, NULL, NULL), 0);
+    cr_assert_eq(dma.cfg.rxd_cache, 64);
+    dma_free(&dma);
+    c.rxd_batch = 0;
     c.txd_batch = DMA_TXD_BATCH_MAX + 1;
     cr_assert_eq(dma_init(&dma, &c, NULL, NULL), -EINVAL);
     c.txd_batch = 16;
