@@ -98,6 +98,7 @@ static void process(struct esp_tx *t, struct pkt *p)
 void esp_tx_commit(void *self)
 {
     struct esp_tx *t = self;
+    t->moved = t->take != NULL;
     if (t->take) {
         struct pkt *p = t->take;
         process(t, p);

@@ -27,6 +27,7 @@ struct esp_tx {
     struct pkt *take;           /* commit action: the packet taken this cycle */
     struct parser_result take_pr;
     uint64_t now_e;
+    bool moved;                 /* the last commit moved in/out (a packet was taken)   */
 };
 
 void esp_tx_init(struct esp_tx *t, struct nic_ctx *ctx, struct pkt_pool *pool,

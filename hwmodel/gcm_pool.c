@@ -181,13 +181,10 @@ static uint32_t pool_neighbours(void *self, uint32_t adj)
     const struct gcm_pool *gp = self;
     if (gp->blk_unit0 < 0)
         return adj;
-    uint32_t units = 0, keep = 0;
-    for (unsigned i = 0; i < gp->nunits; i++) {
-        uint32_t bit = 1u << (gp->blk_unit0 + (int)i);
-        units |= bit;
-        if (gp->links_changed >> i & 1)
-            keep |= bit;
-    }
+    /* unit i is block blk_unit0 + i (all below SIM_MAX_BLOCKS, sim_add checked it) */
+    uint64_t low = gp->nunits >= 64 ? ~0ull : (1ull << gp->nunits) - 1;
+    uint32_t units = (uint32_t)(low << gp->blk_unit0);
+    uint32_t keep = (uint32_t)((gp->links_changed & low) << gp->blk_unit0);
     if (gp->fifos_changed)
         keep |= adj & ~units;
     return adj & keep;

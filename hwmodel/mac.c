@@ -65,8 +65,11 @@ void tx_mac_commit(void *self)
         nic_ctx_account(&c->stats.tx, m->drop->drop, m->drop->len, m->drop->t_in, m->now_e);
     m->emit = m->drop = NULL;
     m->q = m->d;
+    uint32_t in_rd = m->in->rd_q, out_wr = m->out->wr_q;
     fifo_commit(m->in);
     fifo_commit(m->out);
+    m->moved = (uint8_t)((in_rd != m->in->rd_q ? TX_MAC_MOVED_IN : 0) |
+                         (out_wr != m->out->wr_q ? TX_MAC_MOVED_OUT : 0));
 }
 
 uint64_t tx_mac_next_event(const void *self, uint64_t now)

@@ -25,7 +25,10 @@ struct tx_mac {
     struct pkt *emit;   /* commit action: frame leaving this cycle */
     struct pkt *drop;   /* commit action: dropped token forwarded this cycle */
     uint64_t now_e;
+    uint8_t moved;      /* TX_MAC_MOVED_* bits: which FIFO the last commit moved      */
 };
+#define TX_MAC_MOVED_IN 0x1u
+#define TX_MAC_MOVED_OUT 0x2u
 
 void tx_mac_init(struct tx_mac *m, struct nic_ctx *ctx, struct fifo *in, struct fifo *out);
 void tx_mac_eval(void *self, uint64_t now);

@@ -9,6 +9,7 @@
  * same sa_csr operations, between cycles, as the firmware's CSR writes land on a clock edge.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,8 @@ struct nic {
     struct mmio mmio;      /* BAR0 decoder                                               */
     struct nic_stats view; /* nic_get_stats() result: ctx.stats merged with dma counters */
     struct trace trace;
+    /* scheduler masks of the FIFO neighbours, for the neighbour filters (set_filters) */
+    uint32_t m_dma, m_esp_tx, m_gp_tx, m_tx_mac, m_rx_post;
 };
 
 static const char *const drop_names[] = {
@@ -112,6 +115,51 @@ static uint64_t dma_pool_next_event(const void *self, uint64_t now)
 {
     const struct nic *n = self;
     return dma_next_event(&n->dma, now);
+}
+
+/* Neighbour filters (sparse scheduling): after a block steps, only the neighbours sharing a
+ * FIFO whose pointers its commit moved recompute their next event. The FIFO neighbours read
+ * nothing else of these blocks (their next_event reads their own registers and their FIFOs);
+ * a FIFO moved by both its ends in one step was committed by one of them, and both stepped. */
+static uint32_t dma_neighbours(void *self, uint32_t adj)
+{
+    const struct nic *n = self;
+    uint32_t ch = dma_port_changes(&n->dma);
+    uint32_t keep = (ch & DMA_PORT_TX_OUT ? n->m_esp_tx : 0) |
+                    (ch & DMA_PORT_TX_DONE ? n->m_tx_mac : 0) |
+                    (ch & DMA_PORT_RX_IN ? n->m_rx_post : 0);
+    return adj & keep;
+}
+
+/* esp_tx moves its input (dma.tx_out) and its output (gcm_tx input) together, on a take. */
+static uint32_t esp_tx_neighbours(void *self, uint32_t adj)
+{
+    const struct esp_tx *t = self;
+    return t->moved ? adj : 0;
+}
+
+static uint32_t tx_mac_neighbours(void *self, uint32_t adj)
+{
+    const struct tx_mac *m = self;
+    const struct nic *n = (const struct nic *)((const char *)self - offsetof(struct nic, tx_mac));
+    uint32_t keep = (m->moved & TX_MAC_MOVED_IN ? n->m_gp_tx : 0) |
+                    (m->moved & TX_MAC_MOVED_OUT ? n->m_dma : 0);
+    return adj & keep;
+}
+
+static int set_filters(struct nic *n)
+{
+    const void *blk[5] = {n, &n->esp_tx, &n->gp_tx, &n->tx_mac, &n->esp_rx_post};
+    uint32_t *mask[5] = {&n->m_dma, &n->m_esp_tx, &n->m_gp_tx, &n->m_tx_mac, &n->m_rx_post};
+    for (unsigned i = 0; i < 5; i++) {
+        int b = sim_find(&n->sim, blk[i]);
+        if (b < 0)
+            return -1;
+        *mask[i] = 1u << b;
+    }
+    return sim_set_neighbour_filter(&n->sim, n, dma_neighbours) ||
+           sim_set_neighbour_filter(&n->sim, &n->esp_tx, esp_tx_neighbours) ||
+           sim_set_neighbour_filter(&n->sim, &n->tx_mac, tx_mac_neighbours);
 }
 
 /* Every pair of blocks that share a FIFO or a stream, for sparse scheduling. */
@@ -201,7 +249,7 @@ struct nic *nic_create(const struct nicsim_params *p, char *err, size_t errlen)
           add_block(n, "esp_rx_post", &n->esp_rx_post, esp_rx_post_eval, esp_rx_post_commit,
                     esp_rx_post_next_event) ||
           add_block(n, "fw_cpu", &n->fw, fw_cpu_eval, fw_cpu_commit, fw_cpu_next_event) ||
-          link_blocks(n);
+          link_blocks(n) || set_filters(n);
     sim_set_sparse(&n->sim, true);
     if (bad) {
         nic_destroy(n);
