@@ -44,6 +44,7 @@ include tb/cli/rules.mk
 include tb/tools/rules.mk
 include tb/unit/rules.mk
 include tb/bench/rules.mk
+include tb/cosim/rules.mk
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -75,6 +76,7 @@ vectors: $(B)/bin/nicsim
 # Tests: the Criterion unit suite, then the CLI checks (shell, no Python).
 test-only: $(BINS) $(TESTBINS)
 	@$(MAKE) --no-print-directory -s lint
+	@$(MAKE) --no-print-directory -s cosim-short
 	@$(MAKE) --no-print-directory -s test-cli
 	NICSIM_BIN=$(B)/bin/nicsim $(B)/bin/unit_tests --jobs 2 --timeout 300
 

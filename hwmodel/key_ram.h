@@ -19,6 +19,7 @@
 #ifndef NICSIM_KEY_RAM_H
 #define NICSIM_KEY_RAM_H
 
+#include <assert.h> /* static_assert: C11 macro, C++ keyword (the header is read by C++ too) */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -32,7 +33,7 @@ struct key_ram_slot {
     bool valid;
     uint32_t gen;       /* write generation, see above (not key material)              */
 };
-_Static_assert(sizeof(struct key_ram_slot) < 300, "key RAM slot must stay small");
+static_assert(sizeof(struct key_ram_slot) < 300, "key RAM slot must stay small");
 
 struct key_ram; /* opaque: slots are reachable only through the API below */
 

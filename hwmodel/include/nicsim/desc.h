@@ -10,6 +10,7 @@
 #ifndef NICSIM_DESC_H
 #define NICSIM_DESC_H
 
+#include <assert.h> /* static_assert: C11 macro, C++ keyword (C++ reads this header too) */
 #include <stdint.h>
 
 /* TX descriptor, 32 bytes. */
@@ -75,9 +76,9 @@ enum nic_rx_status {
     NIC_RXS_INVALID_PROTOCOL = 128         /* CRYPTO_INVALID_PROTOCOL                    */
 };
 
-_Static_assert(sizeof(struct nic_tx_desc) == 32, "TX descriptor is 32 bytes");
-_Static_assert(sizeof(struct nic_tx_cpl) == 16, "TX completion is 16 bytes");
-_Static_assert(sizeof(struct nic_rx_desc) == 16, "RX descriptor is 16 bytes");
-_Static_assert(sizeof(struct nic_rx_cpl) == 16, "RX completion is 16 bytes");
+static_assert(sizeof(struct nic_tx_desc) == 32, "TX descriptor is 32 bytes");
+static_assert(sizeof(struct nic_tx_cpl) == 16, "TX completion is 16 bytes");
+static_assert(sizeof(struct nic_rx_desc) == 16, "RX descriptor is 16 bytes");
+static_assert(sizeof(struct nic_rx_cpl) == 16, "RX completion is 16 bytes");
 
 #endif
