@@ -38,6 +38,7 @@ include host-driver/rules.mk
 include firmware/rules.mk
 include tb/golden/rules.mk
 include tb/dut/rules.mk
+include tb/stim/rules.mk
 include tb/run/rules.mk
 include tb/vectors/rules.mk
 include tb/cli/rules.mk

@@ -18,5 +18,5 @@ PKGS      := libcrypto jansson libpcap
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CRIT_LIBS  = $(shell pkg-config --libs criterion 2>/dev/null)
-CFLAGS_ALL = $(CSTD) -Itb/golden -Itb/vectors -Itb/dut -Itb/run -Ihost-driver -Ihwmodel -Ihwmodel/include $(WARN) $(OPT) -MMD -MP $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+CFLAGS_ALL = $(CSTD) -Itb/golden -Itb/vectors -Itb/dut -Itb/stim -Itb/run -Ihost-driver -Ihwmodel -Ihwmodel/include $(WARN) $(OPT) -MMD -MP $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS_ALL = $(LDSAN) $(EXTRA_LDFLAGS)

@@ -17,6 +17,7 @@
 int cmd_run(int argc, char **argv);
 int cmd_regress(int argc, char **argv);
 int cmd_vectors(int argc, char **argv);
+int cmd_stim(int argc, char **argv);
 
 /* Shared by `run` and `vectors`: every file through every engine, the per-file lines, then the
  * totals (last line "N passed, N failed"); returns the exit status. */

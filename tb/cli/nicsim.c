@@ -21,6 +21,7 @@ static const struct subcommand subcommands[] = {
     { "regress", "every shipped conformance vector through every engine", cmd_regress },
     { "vectors", "run NIST CAVP, Wycheproof and nicsim ESP vector files through the engines",
       cmd_vectors },
+    { "stim", "make a seeded stimulus file, or run stimulus files on the C model", cmd_stim },
 };
 
 #define N_SUBCOMMANDS (sizeof subcommands / sizeof subcommands[0])

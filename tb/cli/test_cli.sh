@@ -151,5 +151,29 @@ run badopt run --packets -5
 run norx run --dir rx
 [ "$(rc norx)" = 2 ] && ok || bad "--dir rx without --in: rc $(rc norx)"
 
+# Stimulus (vectors/stim/README.md): a generated file runs on the model with every expect
+# holding; a wrong expect fails with its line; a malformed record is "FILE:LINE: reason", exit 2.
+run sgen stim gen --seed 7 --packets 120 --packet-rx -o "$TMP/s.stim"
+[ "$(rc sgen)" = 0 ] && ok || bad "stim gen exits $(rc sgen): $(head -n 1 "$TMP/sgen.err")"
+run srun stim run "$TMP/s.stim"
+[ "$(rc srun)" = 0 ] && last srun | grep -Eq '^120 packets, [0-9]+ cycles, 0 mismatches$' && ok \
+    || bad "stim run: rc $(rc srun), '$(last srun)' $(head -n 1 "$TMP/srun.err")"
+# flip one hex digit of the first expected frame: the run must notice, naming the line
+n=$(grep -n '^expect .*frame=' "$TMP/s.stim" | head -n 1 | cut -d: -f1)
+awk -v n="$n" 'NR == n { i = index($0, "frame=") + 8; c = substr($0, i, 1);
+    $0 = substr($0, 1, i - 1) (c == "0" ? "1" : "0") substr($0, i + 1) } { print }' \
+    "$TMP/s.stim" >"$TMP/wrong.stim"
+run swrong stim run "$TMP/wrong.stim"
+[ "$(rc swrong)" = 1 ] && grep -q "wrong.stim:$n: frame byte" "$TMP/swrong.err" && ok \
+    || bad "wrong expect: rc $(rc swrong), $(head -n 1 "$TMP/swrong.err")"
+printf 'idle 5\nrx frame=4\n' >"$TMP/bad.stim"
+run sbad stim run "$TMP/bad.stim"
+[ "$(rc sbad)" = 2 ] && grep -q 'bad.stim:2: frame: odd number' "$TMP/sbad.err" && ok \
+    || bad "malformed stimulus: rc $(rc sbad), $(head -n 1 "$TMP/sbad.err")"
+printf 'tx nosuch frame=00\n' >"$TMP/bad2.stim"
+run sbad2 stim run "$TMP/bad2.stim"
+[ "$(rc sbad2)" = 2 ] && grep -q "unknown SA 'nosuch'" "$TMP/sbad2.err" && ok \
+    || bad "unknown SA: rc $(rc sbad2), $(head -n 1 "$TMP/sbad2.err")"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -2,7 +2,7 @@
 # Test data lives in tb/unit/data/; tests find it relative to the repository root.
 UNIT_SRCS := $(wildcard tb/unit/test_*.c)
 UNIT_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(UNIT_SRCS))
-UNIT_LIBS := $(run_LIB) $(hostdrv_LIB) $(vec_LIB) $(dut_LIB) $(hwmodel_LIB) $(firmware_LIB) $(golden_LIB)
+UNIT_LIBS := $(run_LIB) $(vec_LIB) $(stim_LIB) $(dut_LIB) $(hostdrv_LIB) $(hwmodel_LIB) $(firmware_LIB) $(golden_LIB)
 ALL_OBJS += $(UNIT_OBJS)
 TESTBINS += $(B)/bin/unit_tests
 $(B)/bin/unit_tests: $(UNIT_OBJS) $(UNIT_LIBS)
