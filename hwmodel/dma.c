@@ -214,6 +214,24 @@ static uint32_t pow2_at_least(uint32_t n)
 static uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }
 static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
 
+/* Beats of an n-byte transfer: dma_xfer_cycles() exactly, by a shift when the bandwidth
+ * numerator is a power of two (ceil(x / 2^k) = (x + 2^k - 1) >> k). */
+static uint64_t xfer(const struct dma *dma, uint64_t bytes)
+{
+    if (dma->bw_shift < 0)
+        return dma_xfer_cycles(&dma->cfg, bytes);
+    return (bytes * dma->cfg.bw_den + dma->cfg.bw_num - 1) >> dma->bw_shift;
+}
+
+static void xfer_init(struct dma *dma)
+{
+    uint32_t num = dma->cfg.bw_num;
+    dma->bw_shift = (num & (num - 1)) ? -1 : __builtin_ctz(num);
+    dma->x_txc = (uint32_t)xfer(dma, DMA_TXC_BYTES);
+    dma->x_rxc = (uint32_t)xfer(dma, DMA_RXC_BYTES);
+    dma->x_wb = (uint32_t)xfer(dma, DMA_WB_BYTES);
+}
+
 /* ---- lifetime ---------------------------------------------------------------------------- */
 int dma_init(struct dma *dma, const struct dma_cfg *cfg, struct fifo *tx_done,
              struct fifo *rx_in)
@@ -269,6 +287,7 @@ int dma_init(struct dma *dma, const struct dma_cfg *cfg, struct fifo *tx_done,
     dma->tx_done = tx_done;
     dma->rx_in = rx_in;
     dma->d = dma->q;
+    xfer_init(dma);
     return 0;
 }
 
@@ -294,7 +313,7 @@ void dma_free(struct dma *dma)
 static uint64_t rd_done(const struct dma *dma, uint64_t now, uint32_t bytes)
 {
     uint64_t start = max_u64(now + dma->cfg.lat_cycles, dma->q.rd_busy);
-    return start + dma_xfer_cycles(&dma->cfg, bytes);
+    return start + xfer(dma, bytes);
 }
 
 /* Reserve the read channel for an n-byte read issued in this cycle. */
@@ -321,7 +340,15 @@ static void rd_push(struct dma *dma, const struct dma_rd *r)
 {
     dma->wr.rq_we = true;
     dma->wr.rq_addr = dma->d.rq_wr & (dma->rq_size - 1);
-    dma->wr.rq_new = *r;
+    /* Member by member: a struct copy of the caller's stack temporary made gcc reload the
+     * fields it had just stored as 16-byte words, a store-forwarding stall on every read. */
+    struct dma_rd *n = &dma->wr.rq_new;
+    n->kind = r->kind;
+    n->fault = r->fault;
+    n->idx = r->idx;
+    n->n = r->n;
+    n->done = r->done;
+    n->pkt = r->pkt;
     dma->d.rq_wr++;
 }
 
@@ -420,9 +447,13 @@ static uint32_t rxd_batch_len(const struct dma *dma)
 static bool can_prefetch_rxd(const struct dma *dma, uint32_t outstanding)
 {
     const struct dma_regs *q = &dma->q;
+    uint32_t room = dma->cfg.rxd_cache - (q->rxc_rsv - q->rxc_rd);
+    /* A full cache or read window is the common case under load: decided without the batch
+     * length (a batch is never empty, so no room means no read). */
+    if (!room || outstanding >= dma->cfg.max_reads)
+        return false;
     uint32_t k = rxd_batch_len(dma);
-    return k && dma->cfg.rxd_cache - (q->rxc_rsv - q->rxc_rd) >= k &&
-           outstanding < dma->cfg.max_reads;
+    return k && room >= k;
 }
 
 /* Descriptors the next TX batch read would cover: up to txd_batch posted ones, not across the
@@ -447,9 +478,11 @@ static uint32_t txd_batch_len(const struct dma *dma)
 static bool can_fetch_txd(const struct dma *dma, uint32_t outstanding)
 {
     const struct dma_regs *q = &dma->q;
+    uint32_t room = dma->cfg.txd_cache - (q->txdc_rsv - q->txdc_rd);
+    if (!room || outstanding >= dma->cfg.max_reads) /* as can_prefetch_rxd */
+        return false;
     uint32_t k = txd_batch_len(dma);
-    return k && dma->cfg.txd_cache - (q->txdc_rsv - q->txdc_rd) >= k &&
-           outstanding < dma->cfg.max_reads;
+    return k && room >= k;
 }
 
 /* The TX descriptor cache head, if it has arrived by `wr` (q, or d with this cycle's retire). */
@@ -466,9 +499,37 @@ static bool can_take_head(const struct dma *dma, const struct dma_txd_entry *e,
 {
     if (!e || pkt_pool_avail(dma->cfg.pool) == 0)
         return false;
-    if (txd_verdict(dma, e) != NIC_DROP_NONE)
+    if (e->verdict != NIC_DROP_NONE)
         return true;
     return port_free && outstanding < dma->cfg.max_reads && fifo_can_push(&dma->tx_out);
+}
+
+/* Sample k TX descriptors from host memory at `a` (ring index idx) into the cache write port.
+ * When the whole batch lies in one registered region every descriptor would read fine on its
+ * own, so one copy serves them all; otherwise each is read alone and a refused one faults in
+ * its place. Same bytes, faults and counters either way. */
+static void txd_sample(struct dma *dma, uint64_t now, uint64_t a, uint32_t idx, uint32_t k)
+{
+    uint8_t raw[DMA_TXD_BATCH_MAX * DMA_TXD_BYTES];
+    bool whole = host_mem_valid(dma->cfg.hm, a, (uint64_t)k * DMA_TXD_BYTES) &&
+                 host_mem_read(dma->cfg.hm, a, raw, (size_t)k * DMA_TXD_BYTES) == 0;
+    for (uint32_t i = 0; i < k; i++) {
+        struct dma_txd_entry *e = &dma->txdc_new[i];
+        const uint8_t *b = raw + (size_t)i * DMA_TXD_BYTES;
+        memset(e, 0, sizeof(*e));
+        if (!whole) {
+            b = raw;
+            e->fault = host_mem_read(dma->cfg.hm, a + (uint64_t)i * DMA_TXD_BYTES, raw,
+                                     DMA_TXD_BYTES) != 0;
+        }
+        e->t_in = now;
+        e->idx = idx + i;
+        if (!e->fault) {
+            txd_decode(&e->d, b);
+            dma->stats.bytes_read += DMA_TXD_BYTES;
+        }
+        e->verdict = txd_verdict(dma, e); /* fixed from here on: the head checks it often */
+    }
 }
 
 /* Step 4: at most one read issued. Returns true when the issue port was used. */
@@ -510,19 +571,7 @@ static bool rd_issue_next(struct dma *dma, uint64_t now, uint32_t outstanding)
         const struct dma_ring_regs *rg = &q->ring[DMA_TXD];
         uint32_t k = txd_batch_len(dma);
         struct dma_rd r = {.kind = DMA_RD_TXD, .idx = q->txd_fetch, .n = k};
-        for (uint32_t i = 0; i < k; i++) {
-            uint8_t raw[DMA_TXD_BYTES];
-            struct dma_txd_entry *e = &dma->txdc_new[i];
-            uint64_t a = rg->base + (uint64_t)(q->txd_fetch + i) * DMA_TXD_BYTES;
-            memset(e, 0, sizeof(*e));
-            e->fault = host_mem_read(dma->cfg.hm, a, raw, DMA_TXD_BYTES) != 0;
-            e->t_in = now;
-            e->idx = q->txd_fetch + i;
-            if (!e->fault) {
-                txd_decode(&e->d, raw);
-                dma->stats.bytes_read += DMA_TXD_BYTES;
-            }
-        }
+        txd_sample(dma, now, rg->base + (uint64_t)q->txd_fetch * DMA_TXD_BYTES, q->txd_fetch, k);
         rd_reserve(dma, now, &r, k * DMA_TXD_BYTES);
         rd_push(dma, &r);
         dma->wr.txdc_nwe = k;
@@ -556,7 +605,7 @@ static void txdc_take(struct dma *dma, uint64_t now, uint32_t outstanding, bool 
         p->has_sa = (e->d.flags & NIC_TXF_IPSEC) != 0;
         p->seq_hi = e->d.seq_hi;
     }
-    uint8_t v = txd_verdict(dma, e);
+    uint8_t v = e->verdict;
     if (v != NIC_DROP_NONE) {
         tx_fail(dma, p, v);
         return;
@@ -644,10 +693,10 @@ static bool tx_cpl_ready(const struct dma *dma, const struct dma_ring_regs *cpl)
 /* ---- write channel ------------------------------------------------------------------------- */
 static uint64_t job_cycles(const struct dma *dma, unsigned ring, uint32_t data_bytes)
 {
-    uint64_t c = dma_xfer_cycles(&dma->cfg, data_bytes);
-    c += dma_xfer_cycles(&dma->cfg, ring == DMA_TXC ? DMA_TXC_BYTES : DMA_RXC_BYTES);
+    uint64_t c = data_bytes ? xfer(dma, data_bytes) : 0;
+    c += ring == DMA_TXC ? dma->x_txc : dma->x_rxc;
     if (dma->q.ring[ring].wb)
-        c += dma_xfer_cycles(&dma->cfg, DMA_WB_BYTES);
+        c += dma->x_wb;
     return c;
 }
 
@@ -808,18 +857,20 @@ static void rx_and_write(struct dma *dma, uint64_t now, bool wr_free)
 
 /* ---- the clock ----------------------------------------------------------------------------- */
 /* q = d at the clock edge. A plain struct assignment of this size compiles to `rep movsq`,
- * whose start-up cost dominated dma_commit; 16-byte moves in a loop are several times
- * cheaper (the bytes copied are the same). */
+ * whose start-up cost dominated dma_commit; 16-byte moves are several times cheaper (the
+ * bytes copied are the same), and unrolled (the trip count is a constant) they cost no loop
+ * overhead either: at -O2 gcc would otherwise keep the loop, twice the instructions. */
 static void regs_copy(struct dma_regs *dst, const struct dma_regs *src)
 {
     _Static_assert(sizeof(struct dma_regs) % 8 == 0, "dma_regs is copied in 8-byte units");
     unsigned char *o = (unsigned char *)dst;
     const unsigned char *i = (const unsigned char *)src;
-    size_t k = 0;
-    for (; k + 16 <= sizeof(*dst); k += 16)
-        memcpy(o + k, i + k, 16);
-    if (k < sizeof(*dst))
-        memcpy(o + k, i + k, 8);
+    enum { CHUNKS = sizeof(struct dma_regs) / 16 };
+#pragma GCC unroll 32
+    for (size_t k = 0; k < CHUNKS; k++)
+        memcpy(o + 16 * k, i + 16 * k, 16);
+    if (sizeof(*dst) % 16)
+        memcpy(o + 16 * CHUNKS, i + 16 * CHUNKS, 8);
 }
 
 /* No write port enabled (the data fields are read only under their enables). */
@@ -872,17 +923,18 @@ void dma_commit(void *self)
     for (uint32_t i = 0; i < w->txdc_nwe; i++)
         dma->txdc[(w->txdc_addr + i) & (dma->txdc_size - 1)] = dma->txdc_new[i];
     dma_wr_clear(&dma->wr);
-    uint32_t out_wr = dma->tx_out.wr_q;
-    uint32_t done_rd = dma->tx_done ? dma->tx_done->rd_q : 0;
-    uint32_t rx_rd = dma->rx_in ? dma->rx_in->rd_q : 0;
+    /* A pointer moves at this edge exactly when its next value differs from its current one. */
+    uint32_t ch = dma->tx_out.wr_d != dma->tx_out.wr_q ? DMA_PORT_TX_OUT : 0;
     fifo_commit(&dma->tx_out);
-    if (dma->tx_done)
+    if (dma->tx_done) {
+        ch |= dma->tx_done->rd_d != dma->tx_done->rd_q ? DMA_PORT_TX_DONE : 0;
         fifo_commit(dma->tx_done);
-    if (dma->rx_in)
+    }
+    if (dma->rx_in) {
+        ch |= dma->rx_in->rd_d != dma->rx_in->rd_q ? DMA_PORT_RX_IN : 0;
         fifo_commit(dma->rx_in);
-    dma->port_changes = (out_wr != dma->tx_out.wr_q ? DMA_PORT_TX_OUT : 0) |
-                        (dma->tx_done && done_rd != dma->tx_done->rd_q ? DMA_PORT_TX_DONE : 0) |
-                        (dma->rx_in && rx_rd != dma->rx_in->rd_q ? DMA_PORT_RX_IN : 0);
+    }
+    dma->port_changes = ch;
 }
 
 uint32_t dma_port_changes(const struct dma *dma)

@@ -167,6 +167,7 @@ struct dma_rd {
 struct dma_txd_entry {
     struct nic_tx_desc d;
     bool fault;         /* this descriptor's bytes were refused: complete with DMA_ERROR  */
+    uint8_t verdict;    /* enum nic_drop: why it will be dropped, decoded when sampled    */
     uint32_t idx;       /* its TX ring index                                              */
     uint64_t t_in;      /* cycle its batch read was issued (pkt->t_in)                    */
 };
@@ -243,6 +244,11 @@ struct dma {
     struct dma_txd_entry *txdc; /* txdc_size entries; txd_cache of them used              */
     struct dma_txd_entry *txdc_new; /* write-port data of one batch (txd_batch entries)   */
     uint32_t rq_size, rob_size, rxc_size, txdc_size; /* powers of two                     */
+    /* Beat counts, as dma_xfer_cycles(cfg, n) computes them, without its division on every
+     * transfer: the fixed-size records' counts precomputed, and bw_shift = log2(bw_num) when
+     * bw_num is a power of two (the defaults), else -1 (divide). Set by dma_init. */
+    int bw_shift;
+    uint32_t x_txc, x_rxc, x_wb;
     uint32_t port_changes;      /* DMA_PORT_* bits: what the last commit moved           */
     /* ports */
     struct fifo tx_out;

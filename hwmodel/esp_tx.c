@@ -19,7 +19,7 @@ void esp_tx_init(struct esp_tx *t, struct nic_ctx *ctx, struct pkt_pool *pool,
 /* Parse as the SA wants it; pure. Returns the cycles the header work takes. */
 static uint32_t classify(const struct esp_tx *t, const struct pkt *p, struct parser_result *pr)
 {
-    memset(pr, 0, sizeof(*pr));
+    parser_result_clear(pr);
     if (!p->has_sa)
         return 1;
     const struct sa_cam_tx_entry *e = sa_cam_tx_get(&t->ctx->cam, p->sa);
@@ -102,9 +102,10 @@ void esp_tx_commit(void *self)
     if (t->take) {
         struct pkt *p = t->take;
         process(t, p);
-        trace_event(t->ctx->trace, TRACE_ESP_TX, t->now_e, "pkt %u len %u sa %d sn %llu %s",
-                    p->id, p->len, p->has_sa ? p->sa : -1, (unsigned long long)p->sn,
-                    p->drop ? nic_drop_name(p->drop) : p->job ? "to engine" : "pass");
+        if (trace_on(t->ctx->trace, TRACE_ESP_TX)) /* no varargs call when off */
+            trace_event(t->ctx->trace, TRACE_ESP_TX, t->now_e, "pkt %u len %u sa %d sn %llu %s",
+                        p->id, p->len, p->has_sa ? p->sa : -1, (unsigned long long)p->sn,
+                        p->drop ? nic_drop_name(p->drop) : p->job ? "to engine" : "pass");
     }
     t->take = NULL;
     t->q = t->d;

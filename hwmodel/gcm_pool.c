@@ -33,6 +33,7 @@ int gcm_pool_init(struct gcm_pool *gp, unsigned nunits, const struct gcm_unit_cf
     gp->out = out;
     gp->dispatch = -1;
     gp->blk_unit0 = -1;
+    gp->watch = nunits >= 64 ? ~0ull : (1ull << nunits) - 1; /* reset: out.ready still low */
     return 0;
 }
 
@@ -52,6 +53,12 @@ static unsigned link_bits(const struct gcm_unit *u)
            (unsigned)u->out.valid_q << 2 | (unsigned)u->out.ready_q << 3;
 }
 
+/* No offer, nothing shown, out ready: what the pool's eval would only rewrite as it is. */
+static bool links_quiet(const struct gcm_unit *u)
+{
+    return !u->in.valid_q && !u->out.valid_q && u->out.ready_q;
+}
+
 /* A unit whose input link is free: ready (registered) and no offer pending. */
 static int free_unit(const struct gcm_pool *gp)
 {
@@ -68,7 +75,8 @@ void gcm_pool_eval(void *self, uint64_t now)
     struct gcm_pool *gp = self;
     uint32_t mask = gp->rob_size - 1;
 
-    gp->d = gp->q;
+    gp->d.rob_head = gp->q.rob_head; /* member by member: see tx_mac_commit */
+    gp->d.rob_tail = gp->q.rob_tail;
     gp->now_e = now;
     gp->enter = NULL;
     gp->enter_done = false;
@@ -79,17 +87,21 @@ void gcm_pool_eval(void *self, uint64_t now)
      * links that hold something need the hold writes: on a link with neither valid high and
      * ready already high they would rewrite the committed values (d == q), so `live` notes
      * the links written this cycle and commit touches only those. */
-    uint64_t live = 0;
-    for (unsigned i = 0; i < gp->nunits; i++) {
+    uint64_t live = 0, collected = 0;
+    for (uint64_t m = gp->watch; m; m &= m - 1) { /* the others are quiet (see watch) */
+        unsigned i = (unsigned)__builtin_ctzll(m);
         struct gcm_unit *u = gp->unit[i];
-        if (!u->in.valid_q && !u->out.valid_q && u->out.ready_q)
+        if (links_quiet(u))
             continue;
         live |= 1ull << i;
         stream_hold_producer(&u->in);
         u->out.ready_d = true;
-        if (stream_fire(&u->out))
+        if (stream_fire(&u->out)) {
             gp->done_idx[gp->ndone++] = gp->unit_rob[i];
+            collected |= 1ull << i;
+        }
     }
+    gp->collected = collected;
 
     /* Enter: one packet per cycle, if the ROB has room and, for a job, a unit is free. */
     struct pkt *head = fifo_peek(gp->in, now);
@@ -133,7 +145,7 @@ void gcm_pool_commit(void *self)
         gp->rob_done[gp->q.rob_tail & mask] = gp->enter_done;
         if (gp->dispatch >= 0)
             gp->unit_rob[gp->dispatch] = gp->q.rob_tail;
-        if (gp->trace)
+        if (gp->trace && trace_on(*gp->trace, gp->tblock)) /* no varargs call when off */
             trace_event(*gp->trace, gp->tblock, gp->now_e, "pkt %u %s", gp->enter->id,
                         gp->dispatch >= 0 ? "to engine" : "bypass");
     }
@@ -141,20 +153,21 @@ void gcm_pool_commit(void *self)
         uint32_t idx = gp->done_idx[i] & mask;
         struct gcm_job *job = gp->rob[idx]->job;
         gp->busy_cycles += job->t_done - job->t_start;
-        if (gp->trace)
+        if (gp->trace && trace_on(*gp->trace, gp->tblock))
             trace_event(*gp->trace, gp->tblock, gp->now_e, "pkt %u done icv_ok %d err %d in %llu cycles",
                         gp->rob[idx]->id, job->icv_ok, job->err,
                         (unsigned long long)(job->t_done - job->t_start));
         gp->rob_done[idx] = 1;
     }
-    gp->q = gp->d;
+    gp->q.rob_head = gp->d.rob_head; /* member by member: see tx_mac_commit */
+    gp->q.rob_tail = gp->d.rob_tail;
     gp->enter = NULL;
     gp->ndone = 0;
     /* The unit owns its links, but a unit with nothing to do may be skipped by a sparse
      * scheduler in the cycle we offer it a job: commit what we wrote (idempotent). What
      * changed is noted for the scheduler's neighbour filter (a unit's next event reads only
      * the handshake bits of its links and its own registers). */
-    uint64_t changed = 0;
+    uint64_t changed = 0, noisy = 0;
     for (uint64_t m = gp->live; m; m &= m - 1) {
         unsigned i = (unsigned)__builtin_ctzll(m);
         struct gcm_unit *u = gp->unit[i];
@@ -163,14 +176,30 @@ void gcm_pool_commit(void *self)
         stream_commit(&u->out);
         if (link_bits(u) != before)
             changed |= 1ull << i;
+        if (!links_quiet(u))
+            noisy |= 1ull << i;
     }
     gp->links_changed = changed;
+    /* A job offered stays held until it is collected (a unit may be offered a new job in the
+     * cycle its last one leaves); a unit that holds none and whose links are quiet now stays
+     * quiet until it is offered one. Units outside `live` were quiet and were not offered. */
+    gp->held &= ~gp->collected;
+    if (gp->dispatch >= 0)
+        gp->held |= 1ull << gp->dispatch;
+    gp->watch = gp->held | noisy;
+    gp->collected = 0;
+    gp->dispatch = -1;
     uint32_t in_wr = gp->in->wr_q, in_rd = gp->in->rd_q;
     uint32_t out_wr = gp->out->wr_q, out_rd = gp->out->rd_q;
     fifo_commit(gp->in);
     fifo_commit(gp->out);
-    gp->fifos_changed = in_wr != gp->in->wr_q || in_rd != gp->in->rd_q ||
-                        out_wr != gp->out->wr_q || out_rd != gp->out->rd_q;
+    /* From locals: reading back the two flags just stored made gcc load them as one word,
+     * which stalls on store forwarding. */
+    bool in_ch = in_wr != gp->in->wr_q || in_rd != gp->in->rd_q;
+    bool out_ch = out_wr != gp->out->wr_q || out_rd != gp->out->rd_q;
+    gp->in_changed = in_ch;
+    gp->out_changed = out_ch;
+    gp->fifos_changed = in_ch || out_ch;
 }
 
 /* Neighbours whose next event the pool's last step may have changed: the units whose link
@@ -185,16 +214,24 @@ static uint32_t pool_neighbours(void *self, uint32_t adj)
     uint64_t low = gp->nunits >= 64 ? ~0ull : (1ull << gp->nunits) - 1;
     uint32_t units = (uint32_t)(low << gp->blk_unit0);
     uint32_t keep = (uint32_t)((gp->links_changed & low) << gp->blk_unit0);
-    if (gp->fifos_changed)
+    if (gp->in_peers | gp->out_peers)
+        keep |= (gp->in_changed ? gp->in_peers : 0) | (gp->out_changed ? gp->out_peers : 0);
+    else if (gp->fifos_changed)
         keep |= adj & ~units;
     return adj & keep;
+}
+
+void gcm_pool_set_fifo_peers(struct gcm_pool *gp, uint32_t in_peers, uint32_t out_peers)
+{
+    gp->in_peers = in_peers;
+    gp->out_peers = out_peers;
 }
 
 uint64_t gcm_pool_next_event(const void *self, uint64_t now)
 {
     const struct gcm_pool *gp = self;
-    for (unsigned i = 0; i < gp->nunits; i++) {
-        const struct gcm_unit *u = gp->unit[i];
+    for (uint64_t m = gp->watch; m; m &= m - 1) { /* the others show and take nothing */
+        const struct gcm_unit *u = gp->unit[(unsigned)__builtin_ctzll(m)];
         /* a job leaving, or our offer being taken (our valid must drop) */
         if (u->out.valid_q || stream_fire(&u->in))
             return now;
@@ -224,7 +261,7 @@ int gcm_pool_add_to_sim(struct gcm_pool *gp, struct sim *s, const char *name)
             return -1;
     }
     gp->blk_unit0 = unit0;
-    gp->fifos_changed = true; /* until the first commit: every neighbour */
+    gp->fifos_changed = gp->in_changed = gp->out_changed = true; /* until the first commit */
     gp->links_changed = ~0ull;
     return sim_set_neighbour_filter(s, gp, pool_neighbours);
 }

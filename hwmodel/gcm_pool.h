@@ -54,7 +54,18 @@ struct gcm_pool {
     int blk_unit0;               /* scheduler index of unit[0] (units follow in order), -1 */
     uint64_t links_changed;      /* bit i: unit i's stream registers changed              */
     bool fifos_changed;          /* in or out FIFO pointers changed                       */
+    bool in_changed, out_changed; /* ... which of them                                      */
+    uint32_t in_peers, out_peers; /* scheduler masks of the blocks at the other end of in and
+                                  * out (gcm_pool_set_fifo_peers); both 0 = not known      */
     uint64_t live;               /* bit i: unit i's links written by this cycle's eval     */
+    /* Units whose links can be other than quiet (no offer, nothing shown, out ready): those
+     * holding a job (dispatched, not yet collected) and those not yet seen quiet since reset.
+     * A unit outside this set changes no link until the pool offers it a job, so the passes
+     * over the units visit only these (registers of the pool, not of the design: a cache of
+     * what the link registers already say). */
+    uint64_t held;               /* bit i: unit i was offered a job not yet collected      */
+    uint64_t watch;              /* held | units whose links were not quiet at the last commit */
+    uint64_t collected;          /* commit action: units whose job left this cycle         */
 };
 
 /* 0, -EINVAL, -ENOMEM. The pool creates its units with `ucfg`; rob_entries >= packets in
@@ -67,5 +78,9 @@ void gcm_pool_commit(void *self);
 uint64_t gcm_pool_next_event(const void *self, uint64_t now);
 /* Register the pool and its units with the scheduler. 0 or -1 (too many blocks). */
 int gcm_pool_add_to_sim(struct gcm_pool *gp, struct sim *s, const char *name);
+/* Optional, after gcm_pool_add_to_sim: the scheduler masks of the blocks that share the in
+ * and the out FIFO. The pool's neighbour filter then refreshes only the side whose FIFO its
+ * commit moved, instead of every linked block that is not one of its units. */
+void gcm_pool_set_fifo_peers(struct gcm_pool *gp, uint32_t in_peers, uint32_t out_peers);
 
 #endif

@@ -15,7 +15,8 @@ void tx_mac_init(struct tx_mac *m, struct nic_ctx *ctx, struct fifo *in, struct 
 void tx_mac_eval(void *self, uint64_t now)
 {
     struct tx_mac *m = self;
-    m->d = m->q;
+    m->d.cur = m->q.cur; /* member by member: see tx_mac_commit */
+    m->d.end = m->q.end;
     m->emit = m->drop = NULL;
     m->now_e = now;
     bool wire_free = true;
@@ -59,12 +60,16 @@ void tx_mac_commit(void *self)
             nic_ctx_sa_count(c, NIC_SA_OUT, p->sa, p->len);
         }
         nic_ctx_account(&c->stats.tx, 0, p->len, p->t_in, m->now_e);
-        trace_event(c->trace, TRACE_TX_MAC, m->now_e, "pkt %u len %u sent", p->id, p->len);
+        if (trace_on(c->trace, TRACE_TX_MAC)) /* no varargs call when off */
+            trace_event(c->trace, TRACE_TX_MAC, m->now_e, "pkt %u len %u sent", p->id, p->len);
     }
     if (m->drop)
         nic_ctx_account(&c->stats.tx, m->drop->drop, m->drop->len, m->drop->t_in, m->now_e);
     m->emit = m->drop = NULL;
-    m->q = m->d;
+    /* Member by member: eval stored them one by one, and a whole-struct copy reloads them as
+     * one 16-byte word, which stalls on store forwarding. */
+    m->q.cur = m->d.cur;
+    m->q.end = m->d.end;
     uint32_t in_rd = m->in->rd_q, out_wr = m->out->wr_q;
     fifo_commit(m->in);
     fifo_commit(m->out);

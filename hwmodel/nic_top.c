@@ -149,14 +149,19 @@ static uint32_t tx_mac_neighbours(void *self, uint32_t adj)
 
 static int set_filters(struct nic *n)
 {
-    const void *blk[5] = {n, &n->esp_tx, &n->gp_tx, &n->tx_mac, &n->esp_rx_post};
-    uint32_t *mask[5] = {&n->m_dma, &n->m_esp_tx, &n->m_gp_tx, &n->m_tx_mac, &n->m_rx_post};
-    for (unsigned i = 0; i < 5; i++) {
+    const void *blk[6] = {n, &n->esp_tx, &n->gp_tx, &n->tx_mac, &n->esp_rx_post, &n->esp_rx};
+    uint32_t m_esp_rx;
+    uint32_t *mask[6] = {&n->m_dma,    &n->m_esp_tx,  &n->m_gp_tx,
+                         &n->m_tx_mac, &n->m_rx_post, &m_esp_rx};
+    for (unsigned i = 0; i < 6; i++) {
         int b = sim_find(&n->sim, blk[i]);
         if (b < 0)
             return -1;
         *mask[i] = 1u << b;
     }
+    /* The pools' FIFO neighbours: tx_pool_in / tx_mac_in, rx_pool_in / rx_post_in. */
+    gcm_pool_set_fifo_peers(&n->gp_tx, n->m_esp_tx, n->m_tx_mac);
+    gcm_pool_set_fifo_peers(&n->gp_rx, m_esp_rx, n->m_rx_post);
     return sim_set_neighbour_filter(&n->sim, n, dma_neighbours) ||
            sim_set_neighbour_filter(&n->sim, &n->esp_tx, esp_tx_neighbours) ||
            sim_set_neighbour_filter(&n->sim, &n->tx_mac, tx_mac_neighbours);

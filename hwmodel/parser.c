@@ -182,7 +182,7 @@ static enum parser_status walk(const uint8_t *buf, size_t len, size_t off, bool 
     struct rd d = { .b = buf, .lim = buf ? lim : 0, .hi = off, .oob = false };
     enum parser_status st;
 
-    memset(r, 0, sizeof(*r));
+    parser_result_clear(r);
     r->l3_off = off < lim ? (uint32_t)off : 0;
     if (!rd_have(&d, off, 1)) {
         st = PARSER_NOT_IP;

@@ -54,12 +54,28 @@ void pkt_pool_free(struct pkt_pool *pp);
 struct pkt *pkt_pool_get(struct pkt_pool *pp);
 /* 0, -EALREADY (double put), -EINVAL (not a pool packet). Errors change nothing but counters. */
 int pkt_pool_put(struct pkt_pool *pp, struct pkt *p);
-/* Buffers get() can hand out this cycle. */
-uint32_t pkt_pool_avail(const struct pkt_pool *pp);
+/* Buffers get() can hand out this cycle. Inline: the dma block asks every step. */
+static inline uint32_t pkt_pool_avail(const struct pkt_pool *pp)
+{
+    return pp->nfree;
+}
 /* Buffers not free and not being freed (held by some block). */
 uint32_t pkt_pool_in_use(const struct pkt_pool *pp);
-/* Index of a pool packet (0..count-1), or -1 if p is not one. */
-int pkt_pool_index(const struct pkt_pool *pp, const struct pkt *p);
+/* Index of a pool packet (0..count-1), or -1 if p is not one. Inline: checked on every
+ * token a block takes back. */
+static inline int pkt_pool_index(const struct pkt_pool *pp, const struct pkt *p)
+{
+    if (!p || !pp->pkts)
+        return -1;
+    /* Compare addresses as integers: relational operators on pointers into different objects
+     * are undefined, and a foreign pointer is exactly what this check must survive. */
+    uintptr_t base = (uintptr_t)pp->pkts, a = (uintptr_t)p;
+    if (a < base || a >= base + (uintptr_t)pp->count * sizeof(*p))
+        return -1;
+    if ((a - base) % sizeof(*p))
+        return -1;
+    return (int)((a - base) / sizeof(*p));
+}
 /* Clock edge: this cycle's puts join the free list. */
 void pkt_pool_commit(struct pkt_pool *pp);
 

@@ -48,8 +48,9 @@ void sim_set_sparse(struct sim *s, bool on)
     s->sparse = on;
 }
 
-/* One clock over the blocks in `mask`. */
-static void step_mask(struct sim *s, uint32_t mask)
+/* One clock over the blocks in `mask`. Forced inline (as refresh): the scheduler loop runs
+ * it once per step, and the call itself was a visible share of the loop's cost. */
+static inline __attribute__((always_inline)) void step_mask(struct sim *s, uint32_t mask)
 {
     for (uint32_t m = mask; m; m &= m - 1) {
         unsigned i = (unsigned)__builtin_ctz(m);
@@ -86,17 +87,38 @@ uint64_t sim_next_event(const struct sim *s)
     return next;
 }
 
-static void refresh(struct sim *s, uint32_t mask)
+static inline __attribute__((always_inline)) void refresh(struct sim *s, uint32_t mask)
 {
     uint32_t active = s->active & ~mask;
     for (uint32_t m = mask; m; m &= m - 1) {
         unsigned i = (unsigned)__builtin_ctz(m);
         uint64_t t = s->blocks[i].next_event(s->blocks[i].self, s->cycle);
         s->t_next[i] = t;
-        if (t != SIM_NEVER)
-            active |= 1u << i;
+        active |= (uint32_t)(t != SIM_NEVER) << i; /* branch-free: t is often NEVER, often not */
     }
     s->active = active;
+}
+
+/* The blocks whose next event is due first, and that cycle; 0 when nothing is active. One
+ * pass over the active blocks. (A conditional-move version of this scan mispredicted less in
+ * a simulated predictor but cost 40 % more instructions; on real hardware it was no faster
+ * within this machine's noise, so the plain form stays.) */
+static inline uint32_t earliest(const struct sim *s, uint64_t *when)
+{
+    uint64_t next = SIM_NEVER;
+    uint32_t due = 0;
+    for (uint32_t m = s->active; m; m &= m - 1) {
+        unsigned i = (unsigned)__builtin_ctz(m);
+        uint64_t t = s->t_next[i];
+        if (t < next) {
+            next = t;
+            due = 1u << i;
+        } else if (t == next) {
+            due |= 1u << i;
+        }
+    }
+    *when = next;
+    return due;
 }
 
 /* Sparse mode: only the blocks whose next event is due are evaluated and committed; after a
@@ -107,22 +129,12 @@ static bool run_sparse(struct sim *s, uint64_t limit)
 {
     refresh(s, all_mask(s)); /* the host may have changed anything between runs */
     for (;;) {
-        /* One pass: the earliest event and the blocks due then. No t_next is ever below the
-         * current cycle: every block due at a step is refreshed after it. */
-        if (!s->active)
+        /* The earliest event and the blocks due then. No t_next is ever below the current
+         * cycle: every block due at a step is refreshed after it. */
+        uint64_t next;
+        uint32_t due = earliest(s, &next);
+        if (!due)
             return true;
-        uint64_t next = SIM_NEVER;
-        uint32_t due = 0;
-        for (uint32_t m = s->active; m; m &= m - 1) {
-            unsigned i = (unsigned)__builtin_ctz(m);
-            uint64_t t = s->t_next[i];
-            if (t < next) {
-                next = t;
-                due = 1u << i;
-            } else if (t == next) {
-                due |= 1u << i;
-            }
-        }
         if (next > limit) {
             if (s->cycle < limit)
                 s->cycle = limit;

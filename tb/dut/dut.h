@@ -41,7 +41,7 @@ struct dut {
     uint64_t iova;
     uint32_t ring;           /* entries per ring (= params tx/rx ring size)             */
     uint32_t buf_len;        /* bytes per buffer                                        */
-    uint32_t tx_tail, tx_clean, txc_tail, rx_tail, rx_clean, rxc_tail;
+    uint32_t tx_tail, tx_clean, txc_tail, rx_tail, rx_clean, rxc_tail; /* ring indices, < ring */
     uint64_t tx_posted;
     /* wire forwarding: every frame sent is also fed to `peer` (back-to-back devices) */
     struct dut *peer;
@@ -74,6 +74,7 @@ int dut_wire_rx(struct dut *d, const uint8_t *frame, size_t len);
 bool dut_run(struct dut *d, uint64_t max_cycles);
 /* Host buffer address of TX slot i (for raw descriptors that point at good memory). */
 uint64_t dut_tx_buf_iova(const struct dut *d, uint32_t slot);
+/* Drop the records (and their frame copies); the list keeps its capacity until dut_destroy. */
 void dut_list_clear(struct dut_list *l);
 
 #endif

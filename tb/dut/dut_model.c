@@ -25,6 +25,12 @@ static uint64_t off_rxb(const struct dut *d)
     return off_txb(d) + (uint64_t)d->ring * d->buf_len;
 }
 
+/* The ring index after i (indices are kept below d->ring): no division on the posting path. */
+static uint32_t ring_next(const struct dut *d, uint32_t i)
+{
+    return i + 1 == d->ring ? 0 : i + 1;
+}
+
 static void wr64(struct nic *n, uint32_t lo, uint64_t v)
 {
     nic_mmio_write(n, lo, (uint32_t)v);
@@ -93,6 +99,12 @@ void dut_list_clear(struct dut_list *l)
 {
     for (size_t i = 0; i < l->n; i++)
         free(l->v[i].data);
+    l->n = 0; /* the array stays: a benchmark clears every slice and would regrow it */
+}
+
+static void list_free(struct dut_list *l)
+{
+    dut_list_clear(l);
     free(l->v);
     memset(l, 0, sizeof(*l));
 }
@@ -102,9 +114,9 @@ void dut_destroy(struct dut *d)
     if (!d)
         return;
     nic_destroy(d->nic);
-    dut_list_clear(&d->wire);
-    dut_list_clear(&d->rx);
-    dut_list_clear(&d->txc);
+    list_free(&d->wire);
+    list_free(&d->rx);
+    list_free(&d->txc);
     free(d->mem);
     free(d);
 }
@@ -146,10 +158,10 @@ static void on_wire(void *user, const uint8_t *frame, size_t len, uint64_t cycle
 
 int dut_tx_desc(struct dut *d, const struct nic_tx_desc *desc)
 {
-    if ((d->tx_tail + 1) % d->ring == d->tx_clean % d->ring)
+    if (ring_next(d, d->tx_tail) == d->tx_clean)
         return -EAGAIN;
-    memcpy(d->mem + off_txd(d) + (uint64_t)(d->tx_tail % d->ring) * 32, desc, sizeof(*desc));
-    d->tx_tail = (d->tx_tail + 1) % d->ring;
+    memcpy(d->mem + off_txd(d) + (uint64_t)d->tx_tail * 32, desc, sizeof(*desc));
+    d->tx_tail = ring_next(d, d->tx_tail);
     d->tx_posted++;
     if (!d->tx_defer_doorbell)
         dut_tx_doorbell(d);
@@ -166,7 +178,7 @@ int dut_tx(struct dut *d, const uint8_t *frame, size_t len, int sa, uint32_t seq
 {
     if (len > d->buf_len)
         return -EINVAL;
-    if ((d->tx_tail + 1) % d->ring == d->tx_clean % d->ring)
+    if (ring_next(d, d->tx_tail) == d->tx_clean)
         return -EAGAIN;
     uint64_t buf = dut_tx_buf_iova(d, d->tx_tail);
     memcpy(d->mem + (buf - d->iova), frame, len);
@@ -191,15 +203,17 @@ static bool reap(struct dut *d)
     uint32_t txc_head, rxc_head;
     memcpy(&txc_head, d->mem + off_wb(d), 4);
     memcpy(&rxc_head, d->mem + off_wb(d) + 8, 4);
-    while (d->txc_tail != txc_head % d->ring) {
+    txc_head %= d->ring; /* once, not a division per completion */
+    rxc_head %= d->ring;
+    while (d->txc_tail != txc_head) {
         struct dut_frame *f = list_add(&d->txc, NULL, 0);
         memcpy(&f->tx, d->mem + off_txc(d) + (uint64_t)d->txc_tail * 16, 16);
         f->cycle = nic_cycle(d->nic);
-        d->txc_tail = (d->txc_tail + 1) % d->ring;
-        d->tx_clean = (d->tx_clean + 1) % d->ring;
+        d->txc_tail = ring_next(d, d->txc_tail);
+        d->tx_clean = ring_next(d, d->tx_clean);
         any = true;
     }
-    while (d->rxc_tail != rxc_head % d->ring) {
+    while (d->rxc_tail != rxc_head) {
         struct nic_rx_cpl c;
         memcpy(&c, d->mem + off_rxc(d) + (uint64_t)d->rxc_tail * 16, 16);
         /* the k-th completion is for the k-th descriptor: its slot holds the buffer address */
