@@ -25,7 +25,7 @@ $(1)_OBJS := $$(patsubst %.c,$$(B)/obj/%.o,$$($(1)_SRCS))
 $(1)_LIB  := $$(B)/lib/lib$(1).a
 $$($(1)_LIB): $$($(1)_OBJS)
 	@mkdir -p $$(@D)
-	$$(AR) rcs $$@ $$^
+	rm -f $$@; $$(AR) rcs $$@ $$^ # from scratch: a deleted source leaves no stale member
 ALL_OBJS += $$($(1)_OBJS)
 endef
 
@@ -45,6 +45,7 @@ include tb/cli/rules.mk
 include tb/tools/rules.mk
 include tb/unit/rules.mk
 include tb/bench/rules.mk
+include hwmodel/systemc/rules.mk
 include tb/cosim/rules.mk
 
 $(B)/obj/%.o: %.c
@@ -70,15 +71,24 @@ asan-test:
 run-only: $(B)/bin/nicsim
 	$(B)/bin/nicsim run
 
+# The default scenario in the SystemC TLM-2.0 platform (sc-run-only: hwmodel/systemc/rules.mk).
+.PHONY: sc-run
+sc-run:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory -j$$(nproc) sc-run-only
+
 VECTOR_FILES := $(wildcard vectors/cavp/*.rsp vectors/wycheproof/*.json vectors/esp/*.vec)
-vectors: $(B)/bin/nicsim
+# every engine built into nicsim, then the Verilated RTL (GCM engine and pipeline top)
+vectors: $(B)/bin/nicsim $(COSIM_DIR)/bin/cosim_gcm_engine $(COSIM_DIR)/bin/cosim_top
 	$(B)/bin/nicsim vectors --engine all $(VECTOR_FILES)
+	$(B)/bin/nicsim vectors --engine rtl $(VECTOR_FILES)
 
 # Tests: the Criterion unit suite, then the CLI checks (shell, no Python).
 test-only: $(BINS) $(TESTBINS)
 	@$(MAKE) --no-print-directory -s lint
-	@$(MAKE) --no-print-directory -s cosim-short
+	@$(if $(filter 1,$(SAN)),echo "cosim: normal profile only (the Verilated C++ is not instrumented)",$(MAKE) --no-print-directory -s cosim-short)
 	@$(MAKE) --no-print-directory -s test-cli
+	@$(MAKE) --no-print-directory -s sc-test
 	NICSIM_BIN=$(B)/bin/nicsim $(B)/bin/unit_tests --jobs 2 --timeout 300
 
 clean:

@@ -75,10 +75,14 @@ int nd_ip_parse(const uint8_t *pkt, size_t len, bool walk_ext, struct nd_ip *ip)
     ip->nh_off = 6;
     ip->proto = pkt[6];
     ip->ext = is_ext(ip->proto);
-    while (walk_ext && is_walkable_ext(ip->proto)) {
+    /* an atomic fragment header (offset 0, M clear: RFC 6946) is walked like the others; a
+     * real fragment ends the walk (its protocol is then 44) */
+    while (walk_ext && (is_walkable_ext(ip->proto) ||
+                        (ip->proto == 44 && ip->hdr_len + 8 <= len &&
+                         (ld16(pkt + ip->hdr_len + 2) & 0xfff9u) == 0))) {
         if (ip->hdr_len + 8 > len)
             return -EINVAL;
-        size_t el = ((size_t)pkt[ip->hdr_len + 1] + 1) * 8;
+        size_t el = ip->proto == 44 ? 8u : ((size_t)pkt[ip->hdr_len + 1] + 1) * 8;
         if (ip->hdr_len + el > len)
             return -EINVAL;
         ip->nh_off = ip->hdr_len;

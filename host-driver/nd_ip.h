@@ -27,8 +27,9 @@ struct nd_ip {
 };
 
 /* Parse the header of a packet that must fill len exactly (total / payload length). With
- * walk_ext, IPv6 hop-by-hop, routing and destination options headers are skipped (not the
- * fragment header: a fragment is not something the shim can encrypt or decrypt in place).
+ * walk_ext, IPv6 hop-by-hop, routing and destination options headers and atomic fragment
+ * headers (offset 0, M clear: RFC 6946) are skipped; a real fragment ends the walk (it is not
+ * something the shim can encrypt or decrypt in place).
  * 0 or -EINVAL. */
 int nd_ip_parse(const uint8_t *pkt, size_t len, bool walk_ext, struct nd_ip *ip);
 uint16_t nd_ip_csum(const uint8_t *hdr, size_t len);

@@ -16,6 +16,15 @@ void gcm_unit_cfg_default(struct gcm_unit_cfg *cfg)
     cfg->any_aad = false;
 }
 
+static gcm_engine_factory_fn engine_factory;
+static void *engine_factory_ctx;
+
+void gcm_unit_set_engine_factory(gcm_engine_factory_fn fn, void *fctx)
+{
+    engine_factory = fn;
+    engine_factory_ctx = fctx;
+}
+
 struct gcm_unit *gcm_unit_create(const struct gcm_unit_cfg *cfg)
 {
     struct gcm_unit_cfg c;
@@ -38,6 +47,12 @@ struct gcm_unit *gcm_unit_create(const struct gcm_unit_cfg *cfg)
     }
     gcm_engine_init(&u->eng, c.force_portable);
     u->in.ready_q = u->in.ready_d = true; /* reset value: an empty unit takes a job */
+    if (engine_factory && c.mode == GCM_DATA_BIT &&
+        engine_factory(engine_factory_ctx, u, &u->be)) {
+        u->be = (struct gcm_engine_backend){0};
+        gcm_unit_destroy(u);
+        return NULL;
+    }
     return u;
 }
 
@@ -45,6 +60,8 @@ void gcm_unit_destroy(struct gcm_unit *u)
 {
     if (!u)
         return;
+    if (u->be.release)
+        u->be.release(u->be.ctx);
     EVP_CIPHER_CTX_free(u->evp); /* cleanses the key schedule inside */
     if (u->hold)
         explicit_bzero(u->hold, u->cfg.max_len);
@@ -223,7 +240,9 @@ void gcm_unit_eval(struct gcm_unit *u, uint64_t now)
         else if (now >= q->t_fin)
             d->fin = true; /* the cycle the engine's done_o would be high */
     }
-    if (bit)
+    if (bit && u->be.eval)
+        u->be.eval(u->be.ctx, &u->eng, now);
+    else if (bit)
         gcm_engine_eval(&u->eng, now);
 
     if (d->cur && d->fin && !u->out.valid_d) {
@@ -262,7 +281,9 @@ void gcm_unit_commit(struct gcm_unit *u)
         memcpy(dst, u->eng.out_data_o, u->wr_n);
         u->wr_e = false;
     }
-    if (bit)
+    if (bit && u->be.commit)
+        u->be.commit(u->be.ctx, &u->eng);
+    else if (bit)
         gcm_engine_commit(&u->eng);
     u->q = u->d;
     if (u->start_job) {

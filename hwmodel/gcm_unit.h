@@ -108,10 +108,31 @@ struct gcm_unit_regs {
 
 struct evp_cipher_ctx_st; /* OpenSSL's EVP_CIPHER_CTX, kept out of this header */
 
+/* Engine backend (mixed abstraction: hwmodel/systemc/ swaps in the Verilated RTL engine). In
+ * BIT mode the unit drives u->eng's input ports and reads its output ports every cycle it
+ * steps; a backend replaces gcm_engine_eval / gcm_engine_commit on those port fields: eval
+ * takes the inputs as the unit left them, commit is the clock edge and must set every output
+ * port (Moore: from the new register state), as gcm_engine_commit does. The engine's own
+ * registers (u->eng.q, ...) are then unused. release (may be NULL) runs at gcm_unit_destroy.
+ * Zero (the default): the C engine. Timing and bytes are the backend's to keep equal. */
+struct gcm_engine_backend {
+    void (*eval)(void *ctx, struct gcm_engine *e, uint64_t now);
+    void (*commit)(void *ctx, struct gcm_engine *e);
+    void (*release)(void *ctx);
+    void *ctx;
+};
+/* Process-wide seam for a virtual platform: while set, every BIT-mode unit gcm_unit_create()
+ * makes asks fn for its backend (0 = take *be, nonzero = creation fails). NULL = none. */
+struct gcm_unit;
+typedef int (*gcm_engine_factory_fn)(void *fctx, struct gcm_unit *u,
+                                     struct gcm_engine_backend *be);
+void gcm_unit_set_engine_factory(gcm_engine_factory_fn fn, void *fctx);
+
 struct gcm_unit {
     struct gcm_unit_cfg cfg;
     gcm_job_stream in, out;
     struct gcm_engine eng;     /* the bit-accurate datapath (BIT mode)                          */
+    struct gcm_engine_backend be; /* zero: eng is the C engine (gcm_engine_eval/commit)         */
     uint8_t *hold;             /* decrypt hold buffer, cfg.max_len bytes                        */
     /* FAST-mode OpenSSL context and the identity of the key it holds */
     struct evp_cipher_ctx_st *evp;

@@ -71,7 +71,15 @@ int host_mem_read(struct host_mem *hm, uint64_t iova, void *buf, size_t len)
         hm->faults++;
         return -EFAULT;
     }
-    memcpy(buf, r->host + (iova - r->iova), len);
+    uint8_t *at = r->host + (iova - r->iova);
+    if (hm->bus.read) {
+        if (hm->bus.read(hm->bus.ctx, (uint64_t)(uintptr_t)at, buf, len)) {
+            hm->faults++;
+            return -EFAULT;
+        }
+        return 0;
+    }
+    memcpy(buf, at, len);
     return 0;
 }
 
@@ -82,6 +90,22 @@ int host_mem_write(struct host_mem *hm, uint64_t iova, const void *buf, size_t l
         hm->faults++;
         return -EFAULT;
     }
-    memcpy(r->host + (iova - r->iova), buf, len);
+    uint8_t *at = r->host + (iova - r->iova);
+    if (hm->bus.write) {
+        if (hm->bus.write(hm->bus.ctx, (uint64_t)(uintptr_t)at, buf, len)) {
+            hm->faults++;
+            return -EFAULT;
+        }
+        return 0;
+    }
+    memcpy(at, buf, len);
     return 0;
+}
+
+void host_mem_set_bus(struct host_mem *hm, const struct host_mem_bus *bus)
+{
+    if (bus && bus->read && bus->write)
+        hm->bus = *bus;
+    else
+        hm->bus = (struct host_mem_bus){0};
 }

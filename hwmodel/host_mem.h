@@ -12,6 +12,12 @@
  *
  * Timing: none. This is the memory itself; the dma block models the bus latency and bandwidth.
  * State: a plain table owned by the caller (no global state); accesses are synchronous.
+ *
+ * Bus backend (optional, for virtual platforms such as hwmodel/systemc/): when one is set, the
+ * region check above still runs first (the IOMMU), then the access goes to the backend with the
+ * translated host address (the region's host pointer + offset, as an integer) instead of a
+ * memcpy. A backend that fails (nonzero) makes the access fault like an IOMMU refusal: -EFAULT,
+ * counted in faults. Bytes a failed read may have written to buf are unspecified.
  */
 #ifndef NICSIM_HOST_MEM_H
 #define NICSIM_HOST_MEM_H
@@ -28,10 +34,18 @@ struct host_mem_region {
     uint8_t *host;  /* host address of byte `iova`                               */
 };
 
+/* Where the bytes of a checked access go (NULL functions: plain memcpy). 0 or nonzero = error. */
+struct host_mem_bus {
+    int (*read)(void *ctx, uint64_t addr, void *buf, size_t len);
+    int (*write)(void *ctx, uint64_t addr, const void *buf, size_t len);
+    void *ctx;
+};
+
 struct host_mem {
     unsigned nregions;
     struct host_mem_region region[HOST_MEM_MAX_REGIONS];
     uint64_t faults; /* accesses refused with -EFAULT (reads and writes)         */
+    struct host_mem_bus bus; /* optional backend (host_mem_set_bus); zero = memcpy */
 };
 
 void host_mem_init(struct host_mem *hm);
@@ -46,5 +60,7 @@ bool host_mem_valid(const struct host_mem *hm, uint64_t iova, uint64_t len);
  * wrap): nothing is copied and hm->faults counts the refusal. */
 int host_mem_read(struct host_mem *hm, uint64_t iova, void *buf, size_t len);
 int host_mem_write(struct host_mem *hm, uint64_t iova, const void *buf, size_t len);
+/* Route checked accesses through `bus` (both functions set), or back to memcpy (bus NULL). */
+void host_mem_set_bus(struct host_mem *hm, const struct host_mem_bus *bus);
 
 #endif

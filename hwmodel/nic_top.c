@@ -304,6 +304,17 @@ int nic_host_register(struct nic *n, uint64_t iova, void *host, size_t len)
     return host_mem_register(&n->hm, iova, host, len);
 }
 
+int nic_set_hostbus(struct nic *n, const struct nic_hostbus *bus)
+{
+    if (!n || (bus && (!bus->read || !bus->write)))
+        return -EINVAL;
+    struct host_mem_bus b = {0};
+    if (bus)
+        b = (struct host_mem_bus){bus->read, bus->write, bus->ctx};
+    host_mem_set_bus(&n->hm, bus ? &b : NULL);
+    return 0;
+}
+
 /* BAR0: regs.def, decoded by mmio.c (the DMA window stays at NIC_MMIO_DMA_BASE). */
 uint32_t nic_mmio_read(struct nic *n, uint32_t off)
 {
@@ -369,6 +380,9 @@ uint64_t nic_cycle(const struct nic *n)
     return n->sim.cycle;
 }
 
+/* The steps of cycles < `cycle` run and the clock stands at `cycle` (sim_run's limit is
+ * exclusive), so a host call that follows (nic_wire_rx, MMIO) acts at exactly `cycle`, and
+ * nic_run_until(n, a); nic_run_until(n, b) is nic_run_until(n, b). */
 void nic_run_until(struct nic *n, uint64_t cycle)
 {
     if (cycle <= n->sim.cycle)
@@ -383,6 +397,8 @@ uint64_t nic_steps(const struct nic *n)
     return n->sim.steps;
 }
 
+/* Steps the cycles [now, now + max_cycles): a busy card stands at now + max_cycles after it,
+ * so nic_run(n, a); nic_run(n, b) is nic_run(n, a + b) (when the first does not go idle). */
 bool nic_run(struct nic *n, uint64_t max_cycles)
 {
     uint64_t limit = n->sim.cycle + max_cycles;

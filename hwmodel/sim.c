@@ -135,7 +135,7 @@ static bool run_sparse(struct sim *s, uint64_t limit)
         uint32_t due = earliest(s, &next);
         if (!due)
             return true;
-        if (next > limit) {
+        if (next >= limit) { /* limit is exclusive: see sim_run */
             if (s->cycle < limit)
                 s->cycle = limit;
             return false;
@@ -152,6 +152,13 @@ static bool run_sparse(struct sim *s, uint64_t limit)
     }
 }
 
+/* The limit is exclusive: the steps of cycles < limit run, the step of cycle `limit` does not,
+ * and a busy device is left standing at exactly `limit`. Then where the clock stands after a
+ * run depends only on the limit, never on whether some block happened to have an event at the
+ * limit cycle, and run(a) then run(b) executes the same steps as run(b): the host calls made
+ * between runs (MMIO, wire input) act at the same cycle however time was chunked. (An inclusive
+ * limit ran the step of cycle `limit` when one was due and left the clock at limit + 1, so a
+ * host call after the run landed one cycle later exactly when an event fell on the boundary.) */
 bool sim_run(struct sim *s, uint64_t limit)
 {
     if (s->sparse)
@@ -160,7 +167,7 @@ bool sim_run(struct sim *s, uint64_t limit)
         uint64_t next = sim_next_event(s);
         if (next == SIM_NEVER)
             return true;
-        if (next > limit) {
+        if (next >= limit) {
             if (s->cycle < limit)
                 s->cycle = limit; /* time never runs backwards */
             return false;

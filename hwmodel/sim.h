@@ -73,8 +73,11 @@ void sim_set_sparse(struct sim *s, bool on);
 void sim_step(struct sim *s);
 /* Earliest cycle >= s->cycle whose eval can change any block (SIM_NEVER if all idle). */
 uint64_t sim_next_event(const struct sim *s);
-/* Step, skipping idle cycles, until every block is idle or the cycle counter reaches `limit`.
- * Returns true if the device went idle, false if the limit was hit first. */
+/* Step, skipping idle cycles, until every block is idle or the cycle counter reaches `limit`:
+ * the steps of cycles < limit run, that of cycle `limit` does not (the limit is exclusive, so
+ * that splitting a run into several changes nothing). Returns true if the device went idle
+ * (the clock then stands after its last step), false if the limit was hit first (the clock
+ * then stands at `limit`). */
 bool sim_run(struct sim *s, uint64_t limit);
 
 #endif

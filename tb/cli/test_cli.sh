@@ -175,5 +175,18 @@ run sbad2 stim run "$TMP/bad2.stim"
 [ "$(rc sbad2)" = 2 ] && grep -q "unknown SA 'nosuch'" "$TMP/sbad2.err" && ok \
     || bad "unknown SA: rc $(rc sbad2), $(head -n 1 "$TMP/sbad2.err")"
 
+# The rtl engine: GCM records through the Verilated gcm_engine, ESP records through the RTL
+# pipeline top. The normal profile has the cosim programs (make test builds them first); the
+# sanitizer profile does not, and the engine must then say so in one line.
+if [ -x "$B/cosim/bin/cosim_top" ] && [ -x "$B/cosim/bin/cosim_gcm_engine" ]; then
+    run rtlvec vectors --engine rtl $GOOD
+    [ "$(rc rtlvec)" = 0 ] && last rtlvec | grep -Eq '^[1-9][0-9]* passed, 0 failed$' && ok \
+        || bad "vectors --engine rtl: rc $(rc rtlvec), '$(last rtlvec)'"
+else
+    run rtlvec vectors --engine rtl $GOOD
+    [ "$(rc rtlvec)" != 0 ] && grep -q 'not found; run make cosim-build' "$TMP/rtlvec.err" && ok \
+        || bad "vectors --engine rtl without the cosim programs: rc $(rc rtlvec)"
+fi
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

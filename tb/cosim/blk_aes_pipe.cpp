@@ -74,7 +74,7 @@ static int body(cosim *cs)
             cosim_check_bytes(cs, "out_data_o", o->state, d, 16);
         }
     }
-    top->final();
+    cosim_done(cs, top);
     delete top;
     return 0;
 }

@@ -57,7 +57,7 @@ static int body(cosim *cs)
         cosim_from_wide(top->y_o.data(), y);
         cosim_check_bytes(cs, "y_o", c.y_q, y, 16);
     }
-    top->final();
+    cosim_done(cs, top);
     delete top;
     return 0;
 }

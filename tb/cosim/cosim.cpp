@@ -13,6 +13,9 @@
 #include <sys/stat.h>
 
 #include "gtkwave/fstapi.h"
+#if VM_COVERAGE
+#include "verilated_cov.h"
+#endif
 
 // The C model's side of the window: per compared signal, its width and (time, value) changes.
 struct cosim_wave {
@@ -132,6 +135,31 @@ bool cosim_check_bytes(cosim *cs, const char *signal, const uint8_t *expected,
     return eq;
 }
 
+void cosim_fail(cosim *cs, const char *report)
+{
+    if (cs->failed)
+        return;
+    cs->failed = true;
+    cs->fail_cycle = cs->cycle;
+    char buf[1024];
+    snprintf(buf, sizeof buf, "MISMATCH cycle %" PRIu64 " block %s: %s seed %" PRIu64, cs->cycle,
+             cs->block, report, cs->seed);
+    cs->fail_report = buf;
+}
+
+void cosim_coverage_write(cosim *cs)
+{
+#if VM_COVERAGE
+    if (const char *dir = getenv("COSIM_COVERAGE_DIR")) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s-%" PRIu64 ".dat", dir, cs->block, cs->seed);
+        cs->ctx->coveragep()->write(path);
+    }
+#else
+    (void)cs;
+#endif
+}
+
 void cosim_dump(cosim *cs, uint64_t t)
 {
     if (cs->fst && tracing(cs))
@@ -185,7 +213,11 @@ static bool parse_u64(const char *s, uint64_t *v)
 static int run_once(cosim *cs, cosim_body body)
 {
     VerilatedContext ctx;
+#if VM_COVERAGE
+    ctx.randReset(0); // random reset would randomise the coverage counters themselves
+#else
     ctx.randReset(2);
+#endif
     ctx.randSeed((int)(cs->seed & 0x7fffffff) ? (int)(cs->seed & 0x7fffffff) : 1);
     if (cs->win_lo <= cs->win_hi)
         ctx.traceEverOn(true);
@@ -209,7 +241,8 @@ static int run_once(cosim *cs, cosim_body body)
         std::string cpath = cs->trace_path;
         size_t dot = cpath.rfind(".fst");
         cpath = (dot == std::string::npos ? cpath : cpath.substr(0, dot)) + ".c.fst";
-        if (wave_write(wave, cpath) != 0)
+        cs->c_wave = !wave->sigs.empty();
+        if (cs->c_wave && wave_write(wave, cpath) != 0)
             fprintf(stderr, "cosim %s: cannot write %s\n", cs->block, cpath.c_str());
         delete fst;
         delete wave;
@@ -279,6 +312,8 @@ int cosim_main(int argc, char **argv, const char *block, const char *help, cosim
         if (!cs.quiet)
             printf("cosim %s: %" PRIu64 " cycles, %" PRIu64 " checks, 0 mismatches\n", block,
                    cs.cycle, cs.checks);
+        if (!cs.summary.empty())
+            printf("%s\n", cs.summary.c_str());
         return 0;
     }
     printf("%s\n", cs.fail_report.c_str());
@@ -296,8 +331,7 @@ int cosim_main(int argc, char **argv, const char *block, const char *help, cosim
             printf("cosim %s: the replay did not reproduce the mismatch (body not deterministic)\n",
                    block);
     }
-    printf("waveform: %s (RTL), C model side in the .c.fst next to it, cycles %" PRIu64
-           "..%" PRIu64 "\n",
-           cs.trace_path.c_str(), cs.win_lo, cs.win_hi);
+    printf("waveform: %s (RTL)%s, cycles %" PRIu64 "..%" PRIu64 "\n", cs.trace_path.c_str(),
+           cs.c_wave ? ", C model side in the .c.fst next to it" : "", cs.win_lo, cs.win_hi);
     return 1;
 }

@@ -31,6 +31,9 @@
 
 #include "verilated.h"
 #include "verilated_fst_c.h"
+#if VM_COVERAGE
+#include "verilated_cov.h"
+#endif
 
 struct cosim_wave; // the C model's side of the window (cosim.cpp)
 
@@ -55,6 +58,9 @@ struct cosim {
     VerilatedFstC *fst;       // RTL waveform while tracing
     cosim_wave *wave;         // C model's compared ports while tracing
     std::string trace_path;
+    // ---- what the body reports ----
+    std::string summary;      // if set: printed as the last line of a passing run
+    bool c_wave;              // the replay wrote the C model's side (.c.fst)
 };
 
 typedef int (*cosim_body)(cosim *cs);
@@ -73,6 +79,9 @@ void cosim_bytes(cosim *cs, uint8_t *p, size_t n);
 bool cosim_check(cosim *cs, const char *signal, uint64_t expected, uint64_t actual);
 bool cosim_check_bytes(cosim *cs, const char *signal, const uint8_t *expected,
                        const uint8_t *actual, size_t n);
+// A transaction-level mismatch (top-level cosim): recorded at the current cycle, like a port
+// mismatch (report names what differed; the seed is added).
+void cosim_fail(cosim *cs, const char *report);
 static inline bool cosim_failed(const cosim *cs) { return cs->failed; }
 
 // ---- 128-bit ports: byte i of a block is bits [127-8i -: 8] (rtl/README.md) ----
@@ -86,10 +95,21 @@ void cosim_trace_open(cosim *cs); // cosim_attach opens the RTL waveform with it
 // Attach the RTL to the waveform if this run traces (call once after creating the model).
 template <class Top> void cosim_attach(cosim *cs, Top *top)
 {
+#if VM_COVERAGE
+    cs->ctx->coveragep()->zero(); // the counters are not zeroed when the model is built
+#endif
     if (cs->fst) {
         top->trace(cs->fst, 99);
         cosim_trace_open(cs);
     }
+}
+// make coverage: leave the run's counts (COSIM_COVERAGE_DIR) while the model still exists.
+void cosim_coverage_write(cosim *cs);
+// The end of a run: coverage written, final blocks run. Call it before deleting the model.
+template <class Top> void cosim_done(cosim *cs, Top *top)
+{
+    cosim_coverage_write(cs);
+    top->final();
 }
 // Reset: rst_ni low for two cycles with clk_i toggling, then high.
 template <class Top> void cosim_reset(cosim *cs, Top *top)

@@ -68,6 +68,11 @@ struct dut_if {
 /* The C model (struct nic with the testbench host of dut.h): SAs through the mailbox and the
  * card's firmware, packets through the rings and the wire port. NULL + reason on failure. */
 struct dut_if *dut_if_model_create(const struct nicsim_params *p, char *err, size_t errlen);
+struct nd_bus;
+/* The control commands (DUT_SA_ADD, DUT_SA_DEL, DUT_ESN) as a driver sends them: mailbox commands
+ * over the bus backend (host-driver/nd_bus.h) of any DUT; the drive() result. RESET likewise. */
+int dut_if_control(struct nd_bus *bus, const struct dut_cmd *c);
+int dut_if_mbox_reset(struct nd_bus *bus);
 /* Lock-step pair: drives a (expected side, e.g. the model) and b (actual side, e.g. the RTL)
  * with every command and compares every result and transaction; takes ownership of both. */
 struct dut_if *dut_if_pair_create(struct dut_if *a, struct dut_if *b, char *err, size_t errlen);

@@ -13,10 +13,7 @@
 #include "dut.h"
 #include "dut_if.h"
 #include "nd_bus.h"
-#include "nd_mbox.h"
 #include "nicsim/regs.h"
-
-#define MBOX_TIMEOUT 1000000u
 
 struct model {
     struct dut *d;
@@ -36,57 +33,11 @@ static uint64_t bus_cycle(const struct nd_bus *b) { return nic_cycle(bus_nic(b))
 static const struct nd_bus_ops bus_ops = {.mmio_read = bus_rd, .mmio_write = bus_wr,
                                           .run = bus_run, .cycle = bus_cycle};
 
-static int mbox(struct model *m, uint32_t cmd, const uint32_t *arg, unsigned nargs,
-                const uint8_t *key, size_t key_len, uint32_t resp[4])
-{
-    struct nd_mbox_req req = {.cmd = cmd, .nargs = nargs, .key = key, .key_len = key_len};
-    memcpy(req.arg, arg, nargs * sizeof(uint32_t));
-    return nd_mbox_exec(&m->bus, &req, resp, MBOX_TIMEOUT, NULL);
-}
-
-static int sa_add(struct model *m, const struct nic_sa *sa)
-{
-    uint32_t a[18] = {0}, resp[4] = {0};
-    a[0] = sa->dir;
-    a[1] = (uint32_t)sa->mode << NICSIM_SAT_CFG_MODE_LSB |
-           (uint32_t)sa->offload << NICSIM_SAT_CFG_OFFLOAD_LSB |
-           (uint32_t)sa->esn << NICSIM_SAT_CFG_ESN_LSB |
-           (uint32_t)sa->v6 << NICSIM_SAT_CFG_V6_LSB |
-           (uint32_t)sa->icv_len << NICSIM_SAT_CFG_ICV_LEN_LSB |
-           (uint32_t)sa->keymat_len << NICSIM_SAT_CFG_KEYMAT_LEN_LSB;
-    a[2] = sa->spi;
-    nd_mbox_addr_words(sa->dir == NIC_SA_IN ? sa->daddr : sa->tun_src, sa->v6 ? 16 : 4, a + 3);
-    nd_mbox_addr_words(sa->tun_dst, sa->v6 ? 16 : 4, a + 7);
-    a[11] = sa->replay_window;
-    a[12] = (uint32_t)sa->seq;
-    a[13] = (uint32_t)(sa->seq >> 32);
-    int rc = mbox(m, NICSIM_MBOX_CMD_SA_ADD, a, 18, sa->keymat, sa->keymat_len, resp);
-    return rc ? rc : (int)resp[0];
-}
-
 static int drive(struct dut_if *di, const struct dut_cmd *c)
 {
     struct model *m = di->priv;
-    uint32_t a[4] = {0};
-    switch (c->kind) {
-    case DUT_SA_ADD:
-        return sa_add(m, c->sa);
-    case DUT_SA_DEL: {
-        a[0] = (uint32_t)c->dir;
-        a[1] = (uint32_t)c->handle;
-        int rc = mbox(m, NICSIM_MBOX_CMD_SA_DELETE, a, 2, NULL, 0, NULL);
-        return rc ? rc : mbox(m, NICSIM_MBOX_CMD_SA_FREE, a, 2, NULL, 0, NULL);
-    }
-    case DUT_ESN:
-        a[0] = NIC_SA_IN;
-        a[1] = (uint32_t)c->handle;
-        a[2] = c->hi;
-        a[3] = c->bottom;
-        return mbox(m, NICSIM_MBOX_CMD_ESN_ADVANCE, a, 4, NULL, 0, NULL);
-    case DUT_TX:
-    case DUT_RX:
-        break;
-    }
+    if (c->kind != DUT_TX && c->kind != DUT_RX)
+        return dut_if_control(&m->bus, c);
     if (m->inflight)
         return -EAGAIN;
     m->before = *nic_get_stats(m->d->nic);
@@ -182,12 +133,11 @@ static void destroy(struct dut_if *di)
 static int reset(struct dut_if *di)
 {
     struct model *m = di->priv;
-    uint32_t none[1] = {0};
     m->inflight = false;
     dut_list_clear(&m->d->txc);
     dut_list_clear(&m->d->wire);
     dut_list_clear(&m->d->rx);
-    return mbox(m, NICSIM_MBOX_CMD_RESET, none, 0, NULL, 0, NULL);
+    return dut_if_mbox_reset(&m->bus);
 }
 
 struct dut_if *dut_if_model_create(const struct nicsim_params *p, char *err, size_t errlen)

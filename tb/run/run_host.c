@@ -5,6 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+static run_host_attach_fn attach_fn;
+static void *attach_ctx;
+
+void run_host_set_attach(run_host_attach_fn fn, void *ctx)
+{
+    attach_fn = fn;
+    attach_ctx = ctx;
+}
+
 static void on_rx(void *user, const struct nd_xfrm_rx *rx)
 {
     struct run_host *h = user;
@@ -26,6 +35,10 @@ int run_host_init(struct run_host *h, const char *name, const struct nicsim_para
     h->bus = nd_bus_model_create(p, &bcfg, err, errlen);
     if (!h->bus)
         return -1;
+    if (attach_fn && attach_fn(attach_ctx, h, p, err, errlen)) {
+        run_host_fini(h);
+        return -1;
+    }
     struct nd_dev_cfg dcfg;
     nd_dev_cfg_default(&dcfg);
     if (nd_dev_probe(h->bus, &dcfg, &h->dev, err, errlen) || nd_dev_open(h->dev)) {

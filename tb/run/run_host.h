@@ -35,6 +35,15 @@ struct run_host {
     uint64_t rx_count, rx_ipsec, rx_software;
 };
 
+/* Platform seam (the SystemC virtual platform, hwmodel/systemc/): when set, run_host_init()
+ * calls fn on every new host right after its model bus exists and before the driver probes
+ * it. The hook may attach the card to a platform (swap h->bus->ops for a backend that keeps
+ * h->bus->priv, the model bus, so nd_bus_model_nic() still works). 0, or -1 with a reason in
+ * err (run_host_init then fails). Process-wide; NULL (the default) is the plain C run. */
+typedef int (*run_host_attach_fn)(void *ctx, struct run_host *h, const struct nicsim_params *p,
+                                  char *err, size_t errlen);
+void run_host_set_attach(run_host_attach_fn fn, void *ctx);
+
 /* 0, or -1 with a one-line reason (params invalid, probe failed). */
 int run_host_init(struct run_host *h, const char *name, const struct nicsim_params *p,
                   char *err, size_t errlen);

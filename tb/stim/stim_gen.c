@@ -30,6 +30,12 @@ struct gen {
     uint8_t last_rx[STIM_FRAME_MAX]; /* the last good RX frame of a packet-offload SA   */
     size_t last_rx_len;
     int last_rx_sa;
+    /* the last good crypto-offload RX packet: replayed now and then (crypto offload leaves the
+     * replay check to the stack, so a replay is decrypted and delivered again) */
+    uint8_t cr_wire[STIM_FRAME_MAX], cr_plain[STIM_FRAME_MAX];
+    size_t cr_len;
+    char cr_sa[STIM_NAME_MAX];
+    uint32_t cr_hi;
 };
 
 static uint32_t below(struct gen *g, uint32_t n) { return pktgen_below(&g->pg, n); }
@@ -226,7 +232,7 @@ static void emit_rx(struct gen *g, const uint8_t *frame, size_t len)
     emit(g, &r);
 }
 
-/* A crypto-offload RX packet: good, corrupted, or for an SPI no SA has. */
+/* A crypto-offload RX packet: good, corrupted, replayed, or for an SPI no SA has. */
 static int gen_rx_crypto(struct gen *g, struct gsa *s)
 {
     uint8_t wire[STIM_FRAME_MAX], plain[STIM_FRAME_MAX];
@@ -262,10 +268,17 @@ static int gen_rx_crypto(struct gen *g, struct gsa *s)
             expect_rx(g, s, NIC_DROP_NONE, NIC_RXS_SUCCESS, done, hi, plain, wlen);
         else
             expect_rx(g, NULL, NIC_DROP_NONE, NIC_RXS_NONE, 0, 0, wire, wlen);
+    } else if (what == 2 && g->cr_len && !strcmp(g->cr_sa, s->name)) { /* a replay */
+        emit_rx(g, g->cr_wire, g->cr_len);
+        expect_rx(g, s, NIC_DROP_NONE, NIC_RXS_SUCCESS, done, g->cr_hi, g->cr_plain, g->cr_len);
     } else {
         emit_rx(g, wire, wlen);
-        memcpy(plain + wlen - s->sa.icv_len, wire + wlen - s->sa.icv_len, s->sa.icv_len);
         expect_rx(g, s, NIC_DROP_NONE, NIC_RXS_SUCCESS, done, hi, plain, wlen);
+        memcpy(g->cr_wire, wire, wlen);
+        memcpy(g->cr_plain, plain, wlen);
+        g->cr_len = wlen;
+        g->cr_hi = hi;
+        snprintf(g->cr_sa, sizeof g->cr_sa, "%s", s->name);
     }
     return 0;
 }
@@ -300,6 +313,8 @@ static int gen_rx_packet(struct gen *g, struct gsa *s, int idx)
 
 static void gen_esn_advance(struct gen *g, struct gsa *s)
 {
+    if (!strcmp(g->cr_sa, s->name))
+        g->cr_len = 0; /* a new bottom may map the stored SN to another high half */
     s->sn += below(g, 1u << 30);
     struct stim_rec r = {.kind = STIM_ESN, .hi = (uint32_t)(s->sn >> 32), .bottom = (uint32_t)s->sn};
     snprintf(r.name, sizeof r.name, "%s", s->name);

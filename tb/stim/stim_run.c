@@ -64,6 +64,11 @@ static int do_sa(struct runner *x, const struct stim_rec *rec)
     struct dut_cmd c = {.kind = DUT_SA_ADD, .sa = &rec->sa};
     int rc = x->d->drive(x->d, &c);
     x->r->sa_ops++;
+    if (x->o && x->o->trace) {
+        fprintf(x->o->trace, "line %lu sa %s: %s handle %d\n", rec->line, rec->name,
+                rc < 0 ? stim_errno_name(rc) : "ok", rc < 0 ? -1 : rc);
+        fflush(x->o->trace);
+    }
     if (rc == -EPROTO)
         return stop(x, 1, rec->line, "%s", x->d->last_error);
     int want = rec->has_sa_result ? rec->sa_result : 0;
@@ -146,11 +151,20 @@ static int do_packet(struct runner *x, const struct stim_rec *rec)
         x->r->delivered++;
     if (x->o && x->o->trace)
         fprintf(x->o->trace, "line %lu %s: %s status %u flags 0x%02x handle %s seq_hi %" PRIu32
-                " len %zu latency %" PRIu64 "\n",
+                " len %zu latency %" PRIu64,
                 rec->line, x->txn.tx ? "tx" : "rx",
                 x->txn.drop ? nic_drop_name((enum nic_drop)x->txn.drop) : "ok", x->txn.status,
                 x->txn.flags, handle_name(x, x->txn.tx, x->txn.handle), x->txn.seq_hi,
                 x->txn.len, x->txn.latency);
+    if (x->o && x->o->trace) {
+        if (x->o->trace_frames) {
+            fputs(" frame=", x->o->trace);
+            for (size_t i = 0; i < x->txn.len; i++)
+                fprintf(x->o->trace, "%02x", x->txn.frame[i]);
+        }
+        fputc('\n', x->o->trace);
+        fflush(x->o->trace);
+    }
     return 0;
 }
 

@@ -9,6 +9,7 @@
 #ifndef NICSIM_STIM_RUN_H
 #define NICSIM_STIM_RUN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -17,6 +18,7 @@
 struct stim_run_opts {
     uint64_t max_cycles;   /* per packet; 0 = 1000000                                   */
     FILE *trace;           /* one line per transaction, or NULL                          */
+    bool trace_frames;     /* the trace line ends with frame=HEX (the transaction's bytes)  */
 };
 
 struct stim_run_result {

@@ -385,3 +385,169 @@ Test(nic, deterministic)
     cr_assert_eq(run_hash(0, 77), run_hash(1, 77), "fast and bit-accurate modes differ");
     cr_assert_neq(run_hash(0, 77), run_hash(0, 78), "the hash must depend on the traffic");
 }
+
+/* ---- time chunking ------------------------------------------------------------------------ */
+
+/* How time is cut into nic_run_until() / nic_run() calls must not change anything: the clock
+ * stands at exactly the cycle a run was asked for, so the host's calls in between (doorbells,
+ * wire input) land at the same cycles. One script of host actions at given cycles is played on
+ * a device advanced by one nic_run_until() per action and on devices advanced in steps of 1, 3
+ * and 7 cycles; every wire frame (bytes and cycle), every delivery and completion, the final
+ * counters, cycle and step count must agree. */
+#define CHUNK_ACTS 240
+
+struct chunk_act {
+    uint64_t cycle; /* the host acts when the card stands at this cycle          */
+    int sa;         /* >= 0: TX post on that outbound combo; -1: frame from the wire */
+    size_t len;
+    uint8_t *frame;
+};
+
+struct chunk_script {
+    struct combo tx[72], rx[72];
+    unsigned ntx, nrx;
+    struct chunk_act act[CHUNK_ACTS];
+};
+
+static void chunk_script_make(struct chunk_script *sc, uint64_t seed)
+{
+    struct pktgen g;
+    pktgen_seed(&g, seed);
+    sc->ntx = all_combos(sc->tx, &g, NIC_SA_OUT, NIC_OFFLOAD_PACKET);
+    sc->nrx = all_combos(sc->rx, &g, NIC_SA_IN, NIC_OFFLOAD_PACKET);
+    for (unsigned i = 0; i < sc->nrx; i++)
+        rx_setup_sa(&sc->rx[i]);
+    static uint8_t pkt[BUF], esp[BUF];
+    uint64_t t = 1000; /* after the RX descriptor prefetch */
+    for (unsigned k = 0; k < CHUNK_ACTS; k++) {
+        struct chunk_act *a = &sc->act[k];
+        /* a quarter of the actions share their cycle with the one before */
+        t += pktgen_below(&g, 4) ? pktgen_below(&g, 300) : 0;
+        a->cycle = t;
+        size_t len;
+        const uint8_t *src;
+        if (pktgen_below(&g, 2)) {
+            a->sa = (int)pktgen_below(&g, sc->ntx);
+            const struct combo *c = &sc->tx[a->sa];
+            bool v6 = c->gsa.mode == GOLD_TUNNEL ? pktgen_below(&g, 2) : c->nsa.v6;
+            len = random_packet(&g, pkt, v6, false);
+            src = pkt;
+        } else {
+            a->sa = -1;
+            struct combo *c = &sc->rx[pktgen_below(&g, sc->nrx)];
+            size_t plen = rx_packet_for(&g, c, pkt, false);
+            uint8_t iv[8];
+            pktgen_bytes(&g, iv, 8);
+            cr_assert_eq(gold_encap(&c->gsa, c->next_sn++, iv, pkt, plen, esp, BUF, &len),
+                         GOLD_OK);
+            src = esp;
+        }
+        a->len = len;
+        a->frame = malloc(len);
+        cr_assert(a->frame);
+        memcpy(a->frame, src, len);
+    }
+}
+
+/* Advance to `t`: one call (step 0) or calls of `step` cycles; bounded, as every call must
+ * leave the clock at the cycle it was given. */
+static void chunk_advance(struct nic *n, uint64_t t, uint64_t step)
+{
+    if (!step) {
+        nic_run_until(n, t);
+        cr_assert_eq(nic_cycle(n), t, "nic_run_until(%lu) stands at %lu", (unsigned long)t,
+                     (unsigned long)nic_cycle(n));
+        return;
+    }
+    uint64_t calls = nic_cycle(n) < t ? (t - nic_cycle(n)) / step + 1 : 0;
+    for (uint64_t i = 0; i < calls && nic_cycle(n) < t; i++) {
+        uint64_t c = nic_cycle(n) + step;
+        nic_run_until(n, c < t ? c : t);
+    }
+    cr_assert_eq(nic_cycle(n), t, "step %lu: the clock stands at %lu, not %lu",
+                 (unsigned long)step, (unsigned long)nic_cycle(n), (unsigned long)t);
+}
+
+/* Play the script; rc[k] gets each action's return value. */
+static struct dut *chunk_play(const struct chunk_script *sc, uint64_t step, int *rc)
+{
+    struct nicsim_params p = test_params(0, NIC_OFFLOAD_PACKET);
+    struct dut *d = make_dut(&p);
+    int htx[72];
+    for (unsigned i = 0; i < sc->ntx; i++) {
+        htx[i] = nic_sa_add(d->nic, &sc->tx[i].nsa);
+        cr_assert_geq(htx[i], 0);
+    }
+    for (unsigned i = 0; i < sc->nrx; i++)
+        cr_assert_geq(nic_sa_add(d->nic, &sc->rx[i].nsa), 0);
+    for (unsigned k = 0; k < CHUNK_ACTS; k++) {
+        const struct chunk_act *a = &sc->act[k];
+        chunk_advance(d->nic, a->cycle, step);
+        rc[k] = a->sa >= 0 ? dut_tx(d, a->frame, a->len, htx[a->sa], 0, k)
+                           : dut_wire_rx(d, a->frame, a->len);
+    }
+    /* Drain without reaping (the rings hold every packet of the script), by nic_run in one
+     * call or in steps; then reap at the same, idle, cycle. */
+    bool idle = false;
+    if (!step)
+        idle = nic_run(d->nic, 10000000);
+    for (uint64_t i = 0; step && i < 10000000 / step && !idle; i++)
+        idle = nic_run(d->nic, step);
+    cr_assert(idle, "step %lu: the device did not go idle", (unsigned long)step);
+    cr_assert(dut_run(d, 10000000));
+    return d;
+}
+
+/* Records of the unchunked run (a) and a chunked one (b): same bytes, cycles, completions. */
+static void chunk_same_list(const struct dut_list *a, const struct dut_list *b, const char *what,
+                            uint64_t step)
+{
+    cr_assert_eq(a->n, b->n, "step %lu: %zu %s, %zu unchunked", (unsigned long)step, b->n, what,
+                 a->n);
+    for (size_t i = 0; i < a->n; i++) {
+        const struct dut_frame *x = &a->v[i], *y = &b->v[i];
+        cr_assert_eq(x->len, y->len, "step %lu: %s %zu: len %u, unchunked %u",
+                     (unsigned long)step, what, i, y->len, x->len);
+        cr_assert(!x->len || memcmp(x->data, y->data, x->len) == 0, "step %lu: %s %zu: bytes",
+                  (unsigned long)step, what, i);
+        cr_assert_eq(x->cycle, y->cycle, "step %lu: %s %zu at cycle %lu, unchunked %lu",
+                     (unsigned long)step, what, i, (unsigned long)y->cycle,
+                     (unsigned long)x->cycle);
+        cr_assert(memcmp(&x->rx, &y->rx, sizeof(x->rx)) == 0, "step %lu: %s %zu: completion",
+                  (unsigned long)step, what, i);
+        cr_assert(memcmp(&x->tx, &y->tx, sizeof(x->tx)) == 0, "step %lu: %s %zu: completion",
+                  (unsigned long)step, what, i);
+    }
+}
+
+Test(nic, time_chunking_changes_nothing)
+{
+    static struct chunk_script sc;
+    chunk_script_make(&sc, 91);
+    int rc_ref[CHUNK_ACTS], rc[CHUNK_ACTS];
+    struct dut *ref = chunk_play(&sc, 0, rc_ref);
+    struct nic_stats st_ref = *nic_get_stats(ref->nic);
+    cr_assert_gt(ref->wire.n, 50, "the script sends traffic");
+    cr_assert_gt(ref->rx.n, 50, "the script receives traffic");
+    static const uint64_t steps[] = {1, 3, 7};
+    for (unsigned s = 0; s < 3; s++) {
+        uint64_t step = steps[s];
+        struct dut *d = chunk_play(&sc, step, rc);
+        for (unsigned k = 0; k < CHUNK_ACTS; k++)
+            cr_assert_eq(rc[k], rc_ref[k], "step %lu: action %u returned %d, unchunked %d",
+                         (unsigned long)step, k, rc[k], rc_ref[k]);
+        chunk_same_list(&ref->wire, &d->wire, "wire frame", step);
+        chunk_same_list(&ref->rx, &d->rx, "delivery", step);
+        chunk_same_list(&ref->txc, &d->txc, "TX completion", step);
+        cr_assert(memcmp(&st_ref, nic_get_stats(d->nic), sizeof(st_ref)) == 0,
+                  "step %lu: counters differ", (unsigned long)step);
+        cr_assert_eq(nic_cycle(d->nic), nic_cycle(ref->nic), "step %lu: final cycle",
+                     (unsigned long)step);
+        cr_assert_eq(nic_steps(d->nic), nic_steps(ref->nic), "step %lu: eval/commit rounds",
+                     (unsigned long)step);
+        dut_destroy(d);
+    }
+    dut_destroy(ref);
+    for (unsigned k = 0; k < CHUNK_ACTS; k++)
+        free(sc.act[k].frame);
+}

@@ -1,5 +1,5 @@
-/* test_regs_doc.c - docs/registers.md is generated: it must equal what build/bin/regs_gen
- * prints now, byte for byte, so the document can never drift from regs.def. The generator is
+/* test_regs_doc.c - docs/registers.md and rtl/nicsim_pkg.sv are generated: each must equal what
+ * build/bin/regs_gen (--verilog) prints now, byte for byte, so neither can drift from regs.def. The generator is
  * taken from the directory of the running test binary (build/ or build/asan/), else either.
  */
 #include <criterion/criterion.h>
@@ -51,27 +51,40 @@ static void gen_path(char *out, size_t cap)
     cr_assert_fail("regs_gen not built (make build/bin/regs_gen)");
 }
 
-Test(regs_doc, registers_md_is_the_generator_output)
+/* The file at `path` must equal the output of `regs_gen args`. */
+static void check_generated(const char *args, const char *path)
 {
-    char gen[PATH_MAX + 16];
-    gen_path(gen, sizeof(gen));
+    char gen[PATH_MAX + 32];
+    gen_path(gen, sizeof(gen) - 16);
+    strcat(gen, args);
     FILE *p = popen(gen, "r");
     cr_assert(p, "cannot run %s", gen);
     size_t glen, dlen;
     char *want = slurp(p, &glen);
     cr_assert_eq(pclose(p), 0, "%s failed", gen);
-    FILE *d = fopen("docs/registers.md", "rb");
-    cr_assert(d, "docs/registers.md missing (tests run from the repository root)");
+    FILE *d = fopen(path, "rb");
+    cr_assert(d, "%s missing (tests run from the repository root)", path);
     char *have = slurp(d, &dlen);
     fclose(d);
     size_t i = 0;
     while (i < glen && i < dlen && want[i] == have[i])
         i++;
     cr_assert(i == glen && i == dlen,
-              "docs/registers.md differs from `%s` at byte %zu: regenerate it with "
-              "`%s > docs/registers.md`", gen, i, gen);
+              "%s differs from `%s` at byte %zu: regenerate it with `%s > %s`", path, gen, i,
+              gen, path);
     free(want);
     free(have);
+}
+
+Test(regs_doc, registers_md_is_the_generator_output)
+{
+    check_generated("", "docs/registers.md");
+}
+
+/* The RTL reads register offsets, fields and codes from the same source. */
+Test(regs_doc, rtl_package_is_the_generator_output)
+{
+    check_generated(" --verilog", "rtl/nicsim_pkg.sv");
 }
 
 Test(regs_doc, verilog_package_is_complete)

@@ -11,5 +11,6 @@
 extern const struct vec_engine vec_engine_ref;        /* engine_ref.c: the golden library */
 extern const struct vec_engine vec_engine_model_fast; /* engine_model.c: C model, fast data */
 extern const struct vec_engine vec_engine_model_bit;  /* engine_model.c: C model, bit-accurate */
+extern const struct vec_engine vec_engine_rtl;        /* engine_rtl.c: Verilated gcm_engine */
 
 #endif

@@ -42,6 +42,20 @@ void nic_mmio_write(struct nic *n, uint32_t offset, uint32_t value);
  * A mailbox command completes only while the card runs: ring MBOX.DOORBELL, then nic_run()
  * until MBOX.STATUS.DONE. */
 
+/* Host bus (virtual platforms, hwmodel/systemc/): route the card's DMA through a platform bus.
+ * Every access is still checked against the registered regions first (the IOMMU: a range
+ * outside them faults and never reaches the bus); then read/write get the translated host
+ * address (the registered host pointer + offset, as an integer) instead of a memcpy. A nonzero
+ * return is a bus error: the access faults as an IOMMU refusal would (the dma block counts a
+ * dma_error). Timing stays the dma block's (pcie_latency_ns, bandwidth); the bus only moves
+ * bytes. bus NULL restores memcpy. 0, or -EINVAL (NULL card, or a bus without read or write). */
+struct nic_hostbus {
+    int (*read)(void *ctx, uint64_t addr, void *buf, size_t len);
+    int (*write)(void *ctx, uint64_t addr, const void *buf, size_t len);
+    void *ctx;
+};
+int nic_set_hostbus(struct nic *n, const struct nic_hostbus *bus);
+
 /* ---- security associations ----------------------------------------------------------------- */
 enum nic_sa_dir { NIC_SA_IN = 0, NIC_SA_OUT = 1 };
 enum nic_sa_mode { NIC_SA_TRANSPORT = 0, NIC_SA_TUNNEL = 1 };
