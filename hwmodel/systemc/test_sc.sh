@@ -52,6 +52,8 @@ same() {
 same default ""
 same no_dmi "--no-dmi"
 same quantum_half "--quantum 500"
+same quantum_tiny "--quantum 5" --packets 600
+same quantum_small "--quantum 50" --packets 600
 same quantum_large "--quantum 1000000"
 same tx_only "" --dir tx --packets 500
 same sizes "" --packets 800 --size 1400 --rate 0 --seed 7
