@@ -27,6 +27,7 @@ int gcm_pool_init(struct gcm_pool *gp, unsigned nunits, const struct gcm_unit_cf
             gcm_pool_free(gp);
             return -ENOMEM;
         }
+        gp->unit[i]->in_drop_on_take = true; /* we never offer in a take cycle (free_unit) */
         gp->nunits = i + 1;
     }
     gp->in = in;
@@ -232,8 +233,9 @@ uint64_t gcm_pool_next_event(const void *self, uint64_t now)
     const struct gcm_pool *gp = self;
     for (uint64_t m = gp->watch; m; m &= m - 1) { /* the others show and take nothing */
         const struct gcm_unit *u = gp->unit[(unsigned)__builtin_ctzll(m)];
-        /* a job leaving, or our offer being taken (our valid must drop) */
-        if (u->out.valid_q || stream_fire(&u->in))
+        /* A job leaving. Our offer being taken is no event of ours: the unit, which steps
+         * then, drops in.valid itself (in_drop_on_take), as our eval would. */
+        if (u->out.valid_q)
             return now;
     }
     uint32_t mask = gp->rob_size - 1;

@@ -41,6 +41,7 @@
  * Links: the unit owns both stream links and commits them at its clock edge (stream_commit is
  * idempotent, so a link owner that also commits is harmless). The dispatcher writes in.valid_d /
  * in.data_d (after stream_hold_producer) and reads in.ready_q; the consumer writes out.ready_d.
+ * With in_drop_on_take the unit also writes in.valid_d = false in the cycle it takes a job.
  */
 #ifndef NICSIM_GCM_UNIT_H
 #define NICSIM_GCM_UNIT_H
@@ -139,6 +140,12 @@ struct gcm_unit {
     const struct key_ram *evp_kr;
     uint32_t evp_slot, evp_gen;
     bool evp_keyed;
+    /* Set by a producer that never offers this unit a job in the cycle it takes one (gcm_pool:
+     * it offers only to a unit whose in.valid_q is low): the unit then drops in.valid_d itself
+     * at the take, the value the producer's stream_hold_producer would write, so the producer
+     * need not step in that cycle. Off by default: a producer may present its next beat in
+     * the cycle of a fire, and clearing valid_d then would lose it. */
+    bool in_drop_on_take;
     /* registers */
     struct gcm_unit_regs q, d;
     /* clock-edge actions decided in eval (memory is written at the edge, as a RAM port) */
