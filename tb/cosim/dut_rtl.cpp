@@ -308,6 +308,8 @@ uint64_t bus_cycle(const nd_bus *b) { return bus_of(b)->cs->cycle; }
 
 const nd_bus_ops kBusOps = {bus_rd, bus_wr, nullptr, bus_run, bus_cycle, nullptr, nullptr};
 
+// ---- the DUT interface (tb/dut/dut_if.h) ------------------------------------------------------
+
 int drive(dut_if *d, const dut_cmd *c)
 {
     rtl_dut *r = of(d);
