@@ -50,7 +50,8 @@ $(SC_VDIR)/Vgcm_engine.h: $(wildcard rtl/*.v)
 $(SC_VDIR)/Vgcm_engine__ALL.a $(SC_VDIR)/verilated.o $(SC_VDIR)/verilated_threads.o &: $(SC_VDIR)/Vgcm_engine.h
 	$(MAKE) --no-print-directory -s -C $(SC_VDIR) -f Vgcm_engine.mk \
 	  SYSTEMC_INCLUDE=$(or $(SC_INCDIR),/usr/include) SYSTEMC_LIBDIR=/usr/lib \
-	  OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2 Vgcm_engine__ALL.a verilated.o verilated_threads.o
+	  OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2 Vgcm_engine__ALL.a verilated.o verilated_threads.o \
+	  > $(SC_VDIR)/build.log 2>&1 || { tail -30 $(SC_VDIR)/build.log; exit 1; }
 $(B)/obj/hwmodel/systemc/rtl_gcm.o: CXXFLAGS_SC += -isystem $(SC_VDIR) -isystem $(SC_VLT_INC) \
 	-isystem $(SC_VLT_INC)/vltstd
 $(B)/obj/hwmodel/systemc/rtl_gcm.o: $(SC_VDIR)/Vgcm_engine.h

@@ -38,8 +38,8 @@ $(COSIM_DIR)/bin/cosim_%: tb/cosim/blk_%.cpp tb/cosim/cosim.cpp tb/cosim/cosim.h
 cosim-build: $(COSIM_BINS)
 
 # The short cosim of `make test`: every block, fixed seed, a few thousand cycles each; then the
-# top-level cosim on 2000 generated packets. (The top target is defined below.)
-COSIM_SHORT_PACKETS ?= 2000
+# top-level cosim on 3000 generated packets. (The top target is defined below.)
+COSIM_SHORT_PACKETS ?= 3000
 cosim-short: $(COSIM_BINS) $(COSIM_DIR)/bin/cosim_top
 	@for b in $(COSIM_BLOCKS); do \
 	  $(COSIM_DIR)/bin/cosim_$$b --seed 1 --cycles $(COSIM_SHORT_CYCLES) || exit 1; \
