@@ -49,6 +49,7 @@
 #ifndef NICSIM_PARSER_H
 #define NICSIM_PARSER_H
 
+#include <assert.h> /* static_assert: C11 macro, C++ keyword (the RTL testbench reads this header) */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -101,7 +102,7 @@ struct parser_result {
  * whose start-up cost dominates a short parse (the bytes written are the same). */
 static inline void parser_result_clear(struct parser_result *r)
 {
-    _Static_assert(sizeof(struct parser_result) % 8 == 0, "zeroed in 8-byte units");
+    static_assert(sizeof(struct parser_result) % 8 == 0, "zeroed in 8-byte units");
     enum { CHUNKS = sizeof(struct parser_result) / 16 };
     unsigned char *b = (unsigned char *)r;
 #pragma GCC unroll 16

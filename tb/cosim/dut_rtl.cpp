@@ -12,6 +12,7 @@
 
 extern "C" {
 #include "fw.h"
+#include "parser.h"
 #include "fw_hal.h"
 #include "nd_bus.h"
 #include "nicsim/regs.h"
@@ -49,76 +50,34 @@ struct rtl_dut {
 
 rtl_dut *of(const dut_if *d) { return static_cast<rtl_dut *>(d->priv); }
 
-uint32_t be16(const uint8_t *p) { return (uint32_t)p[0] << 8 | p[1]; }
 
-// ---- the parser's part (hwmodel/parser.h, the rules parser_rx() applies): where the ESP
-// packet is, or what happens to a frame without one. ----
+// ---- the parser's part: the C model's own parser (hwmodel/parser.h; the RTL has none), so a
+// frame reaches the RTL exactly when it would reach esp_rx / esp_tx in the C model. ----
 enum class frame_kind {
     esp,  // ESP at esp_off, esp_len bytes to the IP length: for the crypto pipeline
     pass, // not ESP, a fragment, an extension header the walk cannot see past: to the host
-    bad   // not IP, truncated, bad header: dropped (bad_syntax)
+    bad   // not IP, truncated, bad header: dropped (bad_syntax), as esp_rx.c does
 };
 
-frame_kind find_esp(const uint8_t *f, size_t n, size_t *off, size_t *len, bool *v6,
+frame_kind find_esp(const uint8_t *f, size_t n, bool tx, size_t *off, size_t *len, bool *v6,
                     uint8_t daddr[16])
 {
-    memset(daddr, 0, 16);
-    *off = *len = 0;
-    *v6 = false;
-    if (n >= 1 && f[0] >> 4 == 4) {
-        if (n < 20)
-            return frame_kind::bad;
-        size_t ihl = 4u * (f[0] & 15u), total = be16(f + 2);
-        if (ihl < 20 || total < ihl)
-            return frame_kind::bad;
-        if (total > n || ihl > n)
-            return frame_kind::bad;
-        memcpy(daddr, f + 16, 4);
-        if (be16(f + 6) & 0x3fff)
-            return frame_kind::pass;
-        if (f[9] != 50)
-            return frame_kind::pass;
-        if (ihl + 16 > total) // the ESP header and IV run past the IP length
-            return frame_kind::bad;
-        *off = ihl;
-        *len = total - ihl;
+    parser_result pr;
+    parser_status st = tx ? parser_tx_crypto(f, n, &pr) : parser_rx(f, n, &pr);
+    memcpy(daddr, pr.daddr, 16);
+    *v6 = pr.v6;
+    *off = pr.esp_off;
+    *len = pr.esp_len;
+    switch (st) {
+    case PARSER_OK:
         return frame_kind::esp;
+    case PARSER_NOT_ESP:
+    case PARSER_FRAGMENT:
+    case PARSER_UNSUPPORTED_EXT:
+        return frame_kind::pass;
+    default:
+        return frame_kind::bad;
     }
-    if (n >= 1 && f[0] >> 4 == 6) {
-        if (n < 40)
-            return frame_kind::bad;
-        size_t plen = be16(f + 4), total = 40 + plen, o = 40;
-        if (plen == 0)
-            return frame_kind::bad;
-        if (total > n)
-            return frame_kind::bad;
-        *v6 = true;
-        memcpy(daddr, f + 24, 16);
-        uint8_t nh = f[6];
-        for (unsigned k = 0;; k++) {
-            if (nh != 0 && nh != 43 && nh != 44 && nh != 60)
-                break;
-            if (k == 8) // PARSER_MAX_EXT
-                return frame_kind::pass;
-            if (nh == 0 && k != 0) // hop-by-hop must come first (RFC 8200 s4.1)
-                return frame_kind::bad;
-            if (o + 8 > total)
-                return frame_kind::bad;
-            if (nh == 44 && (be16(f + o + 2) & 0xfff9)) // offset or M: a fragment
-                return frame_kind::pass;
-            size_t hl = nh == 44 ? 8u : 8u * (f[o + 1] + 1u);
-            nh = f[o];
-            o += hl;
-        }
-        if (nh != 50)
-            return frame_kind::pass;
-        if (o + 16 > total)
-            return frame_kind::bad;
-        *off = o;
-        *len = total - o;
-        return frame_kind::esp;
-    }
-    return frame_kind::bad;
 }
 
 // ---- clocking -------------------------------------------------------------------------------
@@ -330,7 +289,7 @@ int drive(dut_if *d, const dut_cmd *c)
     r->out.clear();
     r->beat = 0;
     r->t_drive = r->cs->cycle;
-    frame_kind k = find_esp(c->frame, c->len, &r->esp_off, &r->esp_len, &r->v6, r->daddr);
+    frame_kind k = find_esp(c->frame, c->len, r->tx, &r->esp_off, &r->esp_len, &r->v6, r->daddr);
     r->esp = k == frame_kind::esp;
     if (!r->esp && r->tx && c->handle >= 0) { // IPsec asked for a frame without ESP: the
         r->esp = true;                        // pipeline refuses it (no SA / bad syntax)

@@ -8,11 +8,11 @@
 //    talks to a mailbox register file here, so SA operations take the driver -> mailbox ->
 //    firmware -> SAT path of the C model. TOP reports the RTL's capabilities (crypto offload,
 //    ESN, IPv6, tunnel, AES-192/256; no packet offload) and table sizes.
-//  - The parser: the frame's ESP part (from the SPI to the IP length) goes into the RTL with
-//    the outer destination address as sideband; the header bytes before it come back around
-//    the RTL's output. Frames without ESP and TX frames without IPsec do not need the crypto
-//    pipeline: they pass with the result the C model's parser gives them (sent / delivered
-//    unprocessed).
+//  - The parser: the C model's own (hwmodel/parser.h, parser_rx / parser_tx_crypto). The
+//    frame's ESP part (from the SPI to the IP length) goes into the RTL with the outer
+//    destination address as sideband; the header bytes before it come back around the RTL's
+//    output. Frames the parser passes up (not ESP, fragments) and TX frames without IPsec do
+//    not need the crypto pipeline; frames it rejects are dropped (bad_syntax), as in esp_rx.c.
 #ifndef NICSIM_DUT_RTL_H
 #define NICSIM_DUT_RTL_H
 
