@@ -8,7 +8,9 @@
  * opts->min_time seconds and seen opts->min_packets packets; then it lets the card drain.
  * Wall time is split into post (dut_tx), run (nic_run) and reap; the golden check of sampled
  * frames is timed apart and not counted. Simulated figures are cycles and scheduler steps from
- * the first post to the cycle the card went idle. Best of opts->reps runs after a warm-up run.
+ * the first post to the cycle the card went idle. The device lives from bench_model_open (which
+ * also runs a warm-up measurement) to bench_model_close, so that bench_main.c can take its
+ * measurements in turn with the reference's.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -21,13 +23,14 @@
 #define BENCH_STALL_SLICES 2000u /* slices without a completion: the device is stuck        */
 #define BENCH_STAGE_IOVA 0x800000000ull /* the staged packets (above the dut's host block)  */
 
-struct mstate {
+struct bench_dev {
     struct dut *d;
     const struct bench_traffic *t;
     struct gold_sa gsa;
     int sa;
     uint8_t *stage;     /* the BENCH_NPKT packets in a host memory region of their own */
     uint32_t stride;    /* bytes between two staged packets (size rounded up to 64)    */
+    uint32_t clock_mhz;
     uint64_t posted, completed, frames, verified;
     double t_post, t_run, t_reap, t_check;
     char *err;
@@ -51,7 +54,7 @@ static bool sampled(uint64_t k)
 /* Post until the TX ring is full. Zero-copy, like a driver that maps the packet's own buffer:
  * each descriptor points at the staged copy of its packet (the card reads the same bytes as
  * from a copy in the harness's ring buffers; the DMA timing depends on the length only). */
-static int post(struct mstate *m)
+static int post(struct bench_dev *m)
 {
     double t0 = bench_now();
     for (;;) {
@@ -77,7 +80,7 @@ static int post(struct mstate *m)
 }
 
 /* Check what the card produced since the last call, then drop the harness's records. */
-static int collect(struct mstate *m)
+static int collect(struct bench_dev *m)
 {
     struct dut *d = m->d;
     for (size_t i = 0; i < d->txc.n; i++, m->completed++) {
@@ -115,7 +118,7 @@ static int collect(struct mstate *m)
 }
 
 /* One measurement; fills r from the wall and simulated time it took. */
-static int run_once(struct mstate *m, double min_time, uint64_t min_packets, uint32_t clock_mhz,
+static int run_once(struct bench_dev *m, double min_time, uint64_t min_packets,
                     struct bench_model *r)
 {
     struct nic *n = m->d->nic;
@@ -166,7 +169,7 @@ static int run_once(struct mstate *m, double min_time, uint64_t min_packets, uin
     r->steps = nic_steps(n) - steps0;
     r->cycles_per_pkt = (double)r->cycles / (double)r->packets;
     r->steps_per_pkt = (double)r->steps / (double)r->packets;
-    r->sim_mpps = clock_mhz / r->cycles_per_pkt;
+    r->sim_mpps = m->clock_mhz / r->cycles_per_pkt;
     r->sim_gbps = r->sim_mpps * m->t->size * 8 / 1e3;
     r->cycles_per_s = (double)r->cycles / wall;
     r->share_post = m->t_post / wall;
@@ -175,11 +178,12 @@ static int run_once(struct mstate *m, double min_time, uint64_t min_packets, uin
     return 0;
 }
 
-static int setup(struct mstate *m, const struct bench_traffic *t, unsigned data_mode)
+static int setup(struct bench_dev *m, const struct bench_traffic *t, unsigned data_mode)
 {
     struct nicsim_params p;
     nicsim_params_default(&p);
     p.data_mode = data_mode;
+    m->clock_mhz = p.clock_mhz;
     m->d = dut_create(&p, m->err, m->errlen);
     if (!m->d)
         return -1;
@@ -210,24 +214,42 @@ static int setup(struct mstate *m, const struct bench_traffic *t, unsigned data_
     return 0;
 }
 
-int bench_model_run(const struct bench_traffic *t, unsigned data_mode, const struct bench_opts *o,
-                    struct bench_model *r, char *err, size_t errlen)
+void bench_model_close(struct bench_dev *m)
 {
-    struct mstate m = {.t = t, .err = err, .errlen = errlen};
-    struct bench_model cur;
-    unsigned clock_mhz, engines;
-    bench_model_params(data_mode, &clock_mhz, &engines);
-    memset(r, 0, sizeof(*r));
-    int rc = setup(&m, t, data_mode);
-    /* warm-up: caches, allocator, the card's first fill */
-    rc = rc ? rc : run_once(&m, o->min_time / 10, 1024, clock_mhz, &cur);
-    for (unsigned rep = 0; !rc && rep < o->reps; rep++) {
-        rc = run_once(&m, o->min_time, o->min_packets, clock_mhz, &cur);
-        if (!rc && cur.mbps > r->mbps)
-            *r = cur;
+    if (!m)
+        return;
+    dut_destroy(m->d);
+    free(m->stage);
+    free(m);
+}
+
+struct bench_dev *bench_model_open(const struct bench_traffic *t, unsigned data_mode,
+                                   double warm_time, char *err, size_t errlen)
+{
+    struct bench_dev *m = calloc(1, sizeof(*m));
+    if (!m) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
     }
-    r->verified = m.verified;
-    dut_destroy(m.d);
-    free(m.stage);
-    return rc;
+    m->t = t;
+    m->err = err;
+    m->errlen = errlen;
+    struct bench_model warm;
+    /* warm-up: caches, allocator, the card's first fill */
+    if (setup(m, t, data_mode) || run_once(m, warm_time, 1024, &warm)) {
+        bench_model_close(m);
+        return NULL;
+    }
+    return m;
+}
+
+int bench_model_measure(struct bench_dev *m, double min_time, uint64_t min_packets,
+                        struct bench_model *r)
+{
+    return run_once(m, min_time, min_packets, r);
+}
+
+uint64_t bench_model_verified(const struct bench_dev *m)
+{
+    return m->verified;
 }

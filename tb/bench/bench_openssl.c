@@ -4,7 +4,8 @@
  * One EVP_CIPHER_CTX, keyed once and never re-keyed; per packet: 12-byte nonce (salt || 8-byte
  * counter), 8 bytes of AAD (SPI || SN), the whole IP packet as plaintext, 16-byte tag, out of
  * place. That is what the model's FAST GCM unit does per job, without the device around it.
- * Each measurement runs for at least opts->min_time seconds of wall clock; best of opts->reps.
+ * The context lives from bench_openssl_open to bench_openssl_close, so that bench_main.c can
+ * take its measurements in turn with the model's (each at least min_time seconds of wall clock).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -49,50 +50,70 @@ static int self_check(EVP_CIPHER_CTX *x, const struct bench_traffic *t, uint8_t 
     return memcmp(ct, gct, t->size) || memcmp(tag, gtag, 16) ? -1 : 0;
 }
 
-int bench_openssl(const struct bench_traffic *t, const struct bench_opts *o,
-                  struct bench_rate *r, char *err, size_t errlen)
+struct bench_ossl {
+    const struct bench_traffic *t;
+    EVP_CIPHER_CTX *x;
+    uint8_t *ct;
+    uint64_t seq;   /* packets sealed so far: the nonce counter and the packet index */
+};
+
+void bench_openssl_close(struct bench_ossl *b)
 {
-    memset(r, 0, sizeof(*r));
-    EVP_CIPHER_CTX *x = EVP_CIPHER_CTX_new();
-    uint8_t *ct = malloc(t->size + 16), *gct = malloc(t->size + 16);
-    int rc = -1;
-    if (!x || !ct || !gct ||
-        EVP_EncryptInit_ex(x, EVP_aes_128_gcm(), NULL, t->keymat, NULL) != 1) {
-        snprintf(err, errlen, "openssl: cannot set up an AES-128-GCM context");
-        goto out;
+    if (!b)
+        return;
+    EVP_CIPHER_CTX_free(b->x);
+    free(b->ct);
+    free(b);
+}
+
+struct bench_ossl *bench_openssl_open(const struct bench_traffic *t, char *err, size_t errlen)
+{
+    struct bench_ossl *b = calloc(1, sizeof(*b));
+    uint8_t *gct = malloc(t->size + 16);
+    if (b) {
+        b->t = t;
+        b->x = EVP_CIPHER_CTX_new();
+        b->ct = malloc(t->size + 16);
     }
-    if (self_check(x, t, ct, gct)) {
+    if (!b || !gct || !b->x || !b->ct ||
+        EVP_EncryptInit_ex(b->x, EVP_aes_128_gcm(), NULL, t->keymat, NULL) != 1) {
+        snprintf(err, errlen, "openssl: cannot set up an AES-128-GCM context");
+        goto fail;
+    }
+    if (self_check(b->x, t, b->ct, gct)) {
         snprintf(err, errlen, "openssl: %u-byte packet does not match the golden library",
                  t->size);
-        goto out;
+        goto fail;
     }
-    uint8_t aad[8] = {0, 0, 1, 0, 0, 0, 0, 0}, nonce[12], tag[16];
-    uint64_t seq = 0;
-    for (unsigned rep = 0; rep < o->reps; rep++) {
-        uint64_t n = 0;
-        double t0 = bench_now(), el = 0;
-        do {
-            for (unsigned k = 0; k < CHECK_EVERY; k++, n++, seq++) {
-                nonce_for(nonce, t->keymat + 16, seq);
-                memcpy(aad + 4, nonce + 8, 4);
-                if (seal(x, nonce, aad, bench_traffic_pkt(t, seq), (int)t->size, ct, tag)) {
-                    snprintf(err, errlen, "openssl: EVP encrypt failed");
-                    goto out;
-                }
-            }
-            el = bench_now() - t0;
-        } while (el < o->min_time);
-        double pps = (double)n / el;
-        if (pps > r->pps) {
-            r->pps = pps;
-            r->mbps = pps * t->size / 1e6;
-            r->packets = n;
-        }
-    }
-    rc = 0;
-out:
-    EVP_CIPHER_CTX_free(x);
-    free(ct);
     free(gct);
-    return rc;
+    return b;
+fail:
+    free(gct);
+    bench_openssl_close(b);
+    return NULL;
+}
+
+int bench_openssl_measure(struct bench_ossl *b, double min_time, struct bench_rate *r,
+                          char *err, size_t errlen)
+{
+    const struct bench_traffic *t = b->t;
+    uint8_t aad[8] = {0, 0, 1, 0, 0, 0, 0, 0}, nonce[12], tag[16];
+    uint64_t n = 0;
+    double t0 = bench_now(), el = 0;
+    do {
+        for (unsigned k = 0; k < CHECK_EVERY; k++, n++, b->seq++) {
+            nonce_for(nonce, t->keymat + 16, b->seq);
+            memcpy(aad + 4, nonce + 8, 4);
+            if (seal(b->x, nonce, aad, bench_traffic_pkt(t, b->seq), (int)t->size, b->ct,
+                     tag)) {
+                snprintf(err, errlen, "openssl: EVP encrypt failed");
+                return -1;
+            }
+        }
+        el = bench_now() - t0;
+    } while (el < min_time);
+    r->pps = (double)n / el;
+    r->mbps = r->pps * t->size / 1e6;
+    r->packets = n;
+    return 0;
 }
