@@ -250,16 +250,25 @@ uint64_t gcm_pool_next_event(const void *self, uint64_t now)
     return fifo_next_event(gp->in, now);
 }
 
+/* The pool's whole step when it is due alone (sim_block.step). */
+static uint64_t pool_step(void *self, uint64_t now, uint32_t adj, uint32_t *nbrs)
+{
+    gcm_pool_eval(self, now);
+    gcm_pool_commit(self);
+    *nbrs = pool_neighbours(self, adj);
+    return gcm_pool_next_event(self, now + 1);
+}
+
 int gcm_pool_add_to_sim(struct gcm_pool *gp, struct sim *s, const char *name)
 {
     struct sim_block b = {name, gp, gcm_pool_eval, gcm_pool_commit, gcm_pool_next_event};
-    if (sim_add(s, &b))
+    if (sim_add(s, &b) || sim_set_step(s, gp, pool_step))
         return -1;
     int unit0 = (int)s->nblocks;
     for (unsigned i = 0; i < gp->nunits; i++) {
         snprintf(gp->names[i], sizeof(gp->names[i]), "%s.unit%u", name, i);
         struct sim_block ub = gcm_unit_sim_block(gp->unit[i], gp->names[i]);
-        if (sim_add(s, &ub))
+        if (sim_add(s, &ub) || sim_set_step(s, gp->unit[i], gcm_unit_sim_step))
             return -1;
     }
     gp->blk_unit0 = unit0;

@@ -387,6 +387,14 @@ static uint64_t blk_next_event(const void *self, uint64_t now)
     return gcm_unit_next_event(self, now);
 }
 
+uint64_t gcm_unit_sim_step(void *self, uint64_t now, uint32_t adj, uint32_t *nbrs)
+{
+    gcm_unit_eval(self, now);
+    gcm_unit_commit(self);
+    *nbrs = adj;
+    return gcm_unit_next_event(self, now + 1);
+}
+
 struct sim_block gcm_unit_sim_block(struct gcm_unit *u, const char *name)
 {
     return (struct sim_block){name, u, blk_eval, blk_commit, blk_next_event};

@@ -165,6 +165,8 @@ void gcm_unit_commit(struct gcm_unit *u);
 uint64_t gcm_unit_next_event(const struct gcm_unit *u, uint64_t now);
 /* A struct sim_block for sim_add() (name must outlive the sim). */
 struct sim_block gcm_unit_sim_block(struct gcm_unit *u, const char *name);
+/* The unit's whole step for sim_set_step() (self = the unit; it has no neighbour filter). */
+uint64_t gcm_unit_sim_step(void *self, uint64_t now, uint32_t adj, uint32_t *nbrs);
 /* No job inside and nothing on the out stream. */
 bool gcm_unit_idle(const struct gcm_unit *u);
 

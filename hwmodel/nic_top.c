@@ -89,10 +89,11 @@ static int tables_init(struct nic_ctx *c)
 }
 
 static int add_block(struct nic *n, const char *name, void *self, void (*eval)(void *, uint64_t),
-                     void (*commit)(void *), uint64_t (*next)(const void *, uint64_t))
+                     void (*commit)(void *), uint64_t (*next)(const void *, uint64_t),
+                     sim_step_fn *step)
 {
     struct sim_block b = {name, self, eval, commit, next};
-    return sim_add(&n->sim, &b);
+    return sim_add(&n->sim, &b) || (step && sim_set_step(&n->sim, self, step));
 }
 
 /* The dma block and the packet pool it takes buffers from and returns them to: the pool's
@@ -145,6 +146,33 @@ static uint32_t tx_mac_neighbours(void *self, uint32_t adj)
     uint32_t keep = (m->moved & TX_MAC_MOVED_IN ? n->m_gp_tx : 0) |
                     (m->moved & TX_MAC_MOVED_OUT ? n->m_dma : 0);
     return adj & keep;
+}
+
+/* Whole steps of the TX blocks due alone (sim_block.step): eval, commit, neighbour filter and
+ * next event, as the scheduler would call them one by one. */
+static uint64_t dma_pool_step(void *self, uint64_t now, uint32_t adj, uint32_t *nbrs)
+{
+    struct nic *n = self;
+    dma_eval(&n->dma, now);
+    dma_pool_commit(n);
+    *nbrs = dma_neighbours(n, adj);
+    return dma_next_event(&n->dma, now + 1);
+}
+
+static uint64_t esp_tx_step(void *self, uint64_t now, uint32_t adj, uint32_t *nbrs)
+{
+    esp_tx_eval(self, now);
+    esp_tx_commit(self);
+    *nbrs = esp_tx_neighbours(self, adj);
+    return esp_tx_next_event(self, now + 1);
+}
+
+static uint64_t tx_mac_step(void *self, uint64_t now, uint32_t adj, uint32_t *nbrs)
+{
+    tx_mac_eval(self, now);
+    tx_mac_commit(self);
+    *nbrs = tx_mac_neighbours(self, adj);
+    return tx_mac_next_event(self, now + 1);
 }
 
 static int set_filters(struct nic *n)
@@ -245,15 +273,19 @@ struct nic *nic_create(const struct nicsim_params *p, char *err, size_t errlen)
     struct mmio_ports ports = {n, &c->p, c, &n->dma, &n->fw};
     mmio_init(&n->mmio, &ports);
 
-    bad = add_block(n, "dma", n, dma_pool_eval, dma_pool_commit, dma_pool_next_event) ||
-          add_block(n, "esp_tx", &n->esp_tx, esp_tx_eval, esp_tx_commit, esp_tx_next_event) ||
+    bad = add_block(n, "dma", n, dma_pool_eval, dma_pool_commit, dma_pool_next_event,
+                    dma_pool_step) ||
+          add_block(n, "esp_tx", &n->esp_tx, esp_tx_eval, esp_tx_commit, esp_tx_next_event,
+                    esp_tx_step) ||
           gcm_pool_add_to_sim(&n->gp_tx, &n->sim, "gcm_tx") ||
-          add_block(n, "tx_mac", &n->tx_mac, tx_mac_eval, tx_mac_commit, tx_mac_next_event) ||
-          add_block(n, "esp_rx", &n->esp_rx, esp_rx_eval, esp_rx_commit, esp_rx_next_event) ||
+          add_block(n, "tx_mac", &n->tx_mac, tx_mac_eval, tx_mac_commit, tx_mac_next_event,
+                    tx_mac_step) ||
+          add_block(n, "esp_rx", &n->esp_rx, esp_rx_eval, esp_rx_commit, esp_rx_next_event,
+                    NULL) ||
           gcm_pool_add_to_sim(&n->gp_rx, &n->sim, "gcm_rx") ||
           add_block(n, "esp_rx_post", &n->esp_rx_post, esp_rx_post_eval, esp_rx_post_commit,
-                    esp_rx_post_next_event) ||
-          add_block(n, "fw_cpu", &n->fw, fw_cpu_eval, fw_cpu_commit, fw_cpu_next_event) ||
+                    esp_rx_post_next_event, NULL) ||
+          add_block(n, "fw_cpu", &n->fw, fw_cpu_eval, fw_cpu_commit, fw_cpu_next_event, NULL) ||
           link_blocks(n) || set_filters(n);
     sim_set_sparse(&n->sim, true);
     if (bad) {

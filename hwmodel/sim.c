@@ -43,6 +43,15 @@ int sim_set_neighbour_filter(struct sim *s, const void *self, uint32_t (*fn)(voi
     return 0;
 }
 
+int sim_set_step(struct sim *s, const void *self, sim_step_fn *fn)
+{
+    int i = sim_find(s, self);
+    if (i < 0)
+        return -1;
+    s->step[i] = fn;
+    return 0;
+}
+
 void sim_set_sparse(struct sim *s, bool on)
 {
     s->sparse = on;
@@ -121,6 +130,47 @@ static inline uint32_t earliest(const struct sim *s, uint64_t *when)
     return due;
 }
 
+/* refresh(s, touched) and earliest(s, ...) in one pass, from the minimum *next and the set *due
+ * found so far: the untouched active blocks `keep` keep their t_next and are compared as they
+ * are, the touched ones are compared as their new next event comes back (one load, loop and
+ * test fewer per touched block than refreshing first and scanning all active blocks after).
+ * Same minimum, same set of blocks due at it. *active gains the touched blocks that have an
+ * event. */
+static inline __attribute__((always_inline)) void scan(struct sim *s, uint32_t keep,
+                                                       uint32_t touched, uint64_t *next_io,
+                                                       uint32_t *due_io, uint32_t *active_io)
+{
+    uint64_t next = *next_io;
+    uint32_t due = *due_io, active = *active_io;
+    for (uint32_t m = keep; m; m &= m - 1) {
+        unsigned i = (unsigned)__builtin_ctz(m);
+        uint64_t t = s->t_next[i];
+        if (t < next) {
+            next = t;
+            due = 1u << i;
+        } else if (t == next) {
+            due |= 1u << i;
+        }
+    }
+    for (uint32_t m = touched; m; m &= m - 1) {
+        unsigned i = (unsigned)__builtin_ctz(m);
+        uint64_t t = s->blocks[i].next_event(s->blocks[i].self, s->cycle);
+        s->t_next[i] = t;
+        if (t == SIM_NEVER)
+            continue;
+        active |= 1u << i;
+        if (t < next) {
+            next = t;
+            due = 1u << i;
+        } else if (t == next) {
+            due |= 1u << i;
+        }
+    }
+    *next_io = next;
+    *due_io = due;
+    *active_io = active;
+}
+
 /* Sparse mode: only the blocks whose next event is due are evaluated and committed; after a
  * step, only they and their linked neighbours recompute their next event. Correct when every
  * block's next_event is exact and every pair of blocks that touch each other's registers or
@@ -151,6 +201,28 @@ static bool run_sparse(struct sim *s, uint64_t limit)
              * above (store forwarding). */
             const unsigned i = (unsigned)__builtin_ctz(due);
             const struct sim_block *b = &s->blocks[i];
+            if (s->step[i]) {
+                /* The block's next event comes back from its step, with the neighbours to
+                 * refresh: it is the first candidate, then the untouched blocks and the
+                 * neighbours are compared with it. */
+                const uint32_t self = due;
+                uint32_t nbrs;
+                uint64_t t = s->step[i](b->self, now, s->adj[i], &nbrs);
+                s->cycle = now + 1;
+                s->steps++;
+                if (s->after_step)
+                    s->after_step(s->after_ctx, s->cycle);
+                s->t_next[i] = t;
+                uint32_t active = s->active & ~(self | nbrs);
+                next = t;
+                if (t != SIM_NEVER)
+                    active |= self;
+                else
+                    due = 0;
+                scan(s, active & ~self, nbrs, &next, &due, &active);
+                s->active = active;
+                continue;
+            }
             b->eval(b->self, now);
             b->commit(b->self);
             s->cycle = now + 1;
@@ -165,38 +237,10 @@ static bool run_sparse(struct sim *s, uint64_t limit)
                 touched |= s->nfilter[i] ? s->nfilter[i](s->blocks[i].self, s->adj[i]) : s->adj[i];
             }
         }
-        /* refresh(s, touched) and earliest(s, ...) in one pass: the untouched active blocks
-         * keep their t_next and are compared as they are, the touched ones are compared as
-         * their new next event comes back (one load, loop and test fewer per touched block
-         * than refreshing first and scanning all active blocks after). Same minimum, same
-         * set of blocks due at it. */
         next = SIM_NEVER;
         due = 0;
         uint32_t active = s->active & ~touched;
-        for (uint32_t m = active; m; m &= m - 1) {
-            unsigned i = (unsigned)__builtin_ctz(m);
-            uint64_t t = s->t_next[i];
-            if (t < next) {
-                next = t;
-                due = 1u << i;
-            } else if (t == next) {
-                due |= 1u << i;
-            }
-        }
-        for (uint32_t m = touched; m; m &= m - 1) {
-            unsigned i = (unsigned)__builtin_ctz(m);
-            uint64_t t = s->blocks[i].next_event(s->blocks[i].self, s->cycle);
-            s->t_next[i] = t;
-            if (t == SIM_NEVER)
-                continue;
-            active |= 1u << i;
-            if (t < next) {
-                next = t;
-                due = 1u << i;
-            } else if (t == next) {
-                due |= 1u << i;
-            }
-        }
+        scan(s, active, touched, &next, &due, &active);
         s->active = active;
     }
 }
