@@ -252,14 +252,16 @@ struct dma {
     uint32_t port_changes;      /* DMA_PORT_* bits: what the last commit moved           */
     /* ports */
     struct fifo tx_out;
-    struct fifo *tx_done;
+    struct fifo *tx_done;       /* never NULL: an unconnected input points at `unconnected` */
     struct fifo *rx_in;
+    struct fifo unconnected;    /* always empty (nothing pushes into it, no storage)      */
 };
 
 /* 0, -EINVAL (missing pool/host_mem, bw 0, max_reads 0, mtu > pool mtu, txd_batch > 128,
  * txd_cache < txd_batch or > 65536, rxd_batch > 256, rxd_cache < rxd_batch or > 65536),
  * -ENOMEM.
- * tx_done and rx_in may be NULL (that side is not connected). */
+ * tx_done and rx_in may be NULL (that side is not connected). The struct then points into
+ * itself: it must not be copied or moved after dma_init. */
 int dma_init(struct dma *dma, const struct dma_cfg *cfg, struct fifo *tx_done,
              struct fifo *rx_in);
 void dma_free(struct dma *dma);
