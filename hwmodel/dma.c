@@ -293,16 +293,20 @@ int dma_init(struct dma *dma, const struct dma_cfg *cfg, struct fifo *tx_done,
     }
     if (dma->cfg.txd_cache < dma->cfg.txd_batch || dma->cfg.txd_cache > DMA_RING_MAX)
         return -EINVAL;
-    dma->txdc_size = pow2_at_least(dma->cfg.txd_cache);
-    dma->rq_size = pow2_at_least(cfg->max_reads);
+    uint32_t txdc_size = pow2_at_least(dma->cfg.txd_cache);
+    uint32_t rq_size = pow2_at_least(cfg->max_reads);
     /* A TX packet holds a pool buffer from leaving the descriptor cache to its completion, so
      * at most pool->count ids are in flight: a window of that size never aliases. */
-    dma->rob_size = pow2_at_least(cfg->pool->count);
-    dma->rxc_size = pow2_at_least(dma->cfg.rxd_cache);
-    dma->rq = calloc(dma->rq_size, sizeof(*dma->rq));
-    dma->rob = calloc(dma->rob_size, sizeof(*dma->rob));
-    dma->rxc = calloc(dma->rxc_size, sizeof(*dma->rxc));
-    dma->txdc = calloc(dma->txdc_size, sizeof(*dma->txdc));
+    uint32_t rob_size = pow2_at_least(cfg->pool->count);
+    uint32_t rxc_size = pow2_at_least(dma->cfg.rxd_cache);
+    dma->rq_mask = rq_size - 1;
+    dma->rob_mask = rob_size - 1;
+    dma->rxc_mask = rxc_size - 1;
+    dma->txdc_mask = txdc_size - 1;
+    dma->rq = calloc(rq_size, sizeof(*dma->rq));
+    dma->rob = calloc(rob_size, sizeof(*dma->rob));
+    dma->rxc = calloc(rxc_size, sizeof(*dma->rxc));
+    dma->txdc = calloc(txdc_size, sizeof(*dma->txdc));
     dma->txdc_new = calloc(dma->cfg.txd_batch, sizeof(*dma->txdc_new));
     dma->rxc_new = calloc(dma->cfg.rxd_batch, sizeof(*dma->rxc_new));
     /* Deep enough for every frame read in flight: the FIFO back-pressures only when the
@@ -338,6 +342,19 @@ void dma_free(struct dma *dma)
     dma->rxc_new = NULL;
 }
 
+/* ---- ports: eval notes which FIFO pointers it moves, for dma_port_changes() ---------------- */
+static void port_push_tx_out(struct dma *dma, struct pkt *p, uint64_t ready_at)
+{
+    fifo_push(&dma->tx_out, p, ready_at);
+    dma->moved |= DMA_PORT_TX_OUT;
+}
+
+static void port_pop(struct dma *dma, struct fifo *f, uint32_t port)
+{
+    fifo_pop(f);
+    dma->moved |= port;
+}
+
 /* ---- read channel ------------------------------------------------------------------------ */
 /* Cycle at which an n-byte read issued at `now` has fully arrived (see dma.h). */
 static uint64_t rd_done(const struct dma *dma, uint64_t now, uint32_t bytes)
@@ -369,7 +386,7 @@ static void rd_issue(struct dma *dma, uint64_t now, struct dma_rd *r, uint64_t i
 static void rd_push(struct dma *dma, const struct dma_rd *r)
 {
     dma->wr.rq_we = true;
-    dma->wr.rq_addr = dma->d.rq_wr & (dma->rq_size - 1);
+    dma->wr.rq_addr = dma->d.rq_wr & dma->rq_mask;
     /* Member by member: a struct copy of the caller's stack temporary made gcc reload the
      * fields it had just stored as 16-byte words, a store-forwarding stall on every read. */
     struct dma_rd *n = &dma->wr.rq_new;
@@ -398,7 +415,7 @@ static uint8_t txd_verdict(const struct dma *dma, const struct dma_txd_entry *e)
 static void rob_write(struct dma *dma, struct pkt *p)
 {
     unsigned n = dma->wr.rob_nwe++;
-    dma->wr.rob_addr[n] = p->id & (dma->rob_size - 1);
+    dma->wr.rob_addr[n] = p->id & dma->rob_mask;
     dma->wr.rob_new[n] = p;
 }
 
@@ -422,7 +439,7 @@ static void rd_retire(struct dma *dma, uint64_t now)
     const struct dma_regs *q = &dma->q;
     if (q->rq_wr == q->rq_rd)
         return;
-    const struct dma_rd *r = &dma->rq[q->rq_rd & (dma->rq_size - 1)];
+    const struct dma_rd *r = &dma->rq[q->rq_rd & dma->rq_mask];
     if (r->done > now)
         return;
     dma->d.rq_rd++;
@@ -440,7 +457,7 @@ static void rd_retire(struct dma *dma, uint64_t now)
         /* The batch's entries were written at issue; now they are valid, each with its own
          * fault (a faulted one completes with an error when its turn comes). */
         for (uint32_t i = 0; i < r->n; i++) {
-            if (dma->rxc[(q->rxc_wr + i) & (dma->rxc_size - 1)].fault) {
+            if (dma->rxc[(q->rxc_wr + i) & dma->rxc_mask].fault) {
                 dma->stats.rx_dma_error++;
                 raise_err(&dma->d, DMA_ERR_RX_DMA);
             } else {
@@ -519,7 +536,7 @@ static bool can_fetch_txd(const struct dma *dma, uint32_t outstanding)
 static const struct dma_txd_entry *txdc_head(const struct dma *dma, uint32_t wr)
 {
     const struct dma_regs *q = &dma->q;
-    return q->txdc_rd != wr ? &dma->txdc[q->txdc_rd & (dma->txdc_size - 1)] : NULL;
+    return q->txdc_rd != wr ? &dma->txdc[q->txdc_rd & dma->txdc_mask] : NULL;
 }
 
 /* The head can leave the cache now: a bad one needs only a buffer, a good one also a read
@@ -645,7 +662,7 @@ static void txdc_take(struct dma *dma, uint64_t now, uint32_t outstanding, bool 
     rd_push(dma, &fr);
     /* The token leaves at the cycle its last byte has arrived, not before. */
     if (!fr.fault)
-        fifo_push(&dma->tx_out, p, fr.done);
+        port_push_tx_out(dma, p, fr.done);
 }
 
 /* ---- TX done input ----------------------------------------------------------------------- */
@@ -657,7 +674,7 @@ static bool tx_done_ok(const struct dma *dma, const struct pkt *p)
         return false;
     if (p->id - q->tx_cpl_id >= q->tx_next_id - q->tx_cpl_id)
         return false;
-    return dma->rob[p->id & (dma->rob_size - 1)] == NULL;
+    return dma->rob[p->id & dma->rob_mask] == NULL;
 }
 
 static void tx_done_take(struct dma *dma, uint64_t now)
@@ -665,7 +682,7 @@ static void tx_done_take(struct dma *dma, uint64_t now)
     struct pkt *p = fifo_peek(dma->tx_done, now);
     if (!p)
         return;
-    fifo_pop(dma->tx_done);
+    port_pop(dma, dma->tx_done, DMA_PORT_TX_DONE);
     if (!tx_done_ok(dma, p)) {
         /* Not ours or already returned: leave the buffer alone (freeing it could corrupt the
          * owner's state) and report. */
@@ -696,7 +713,7 @@ static enum dma_rx_act rx_action(const struct dma *dma, const struct pkt *p, boo
         bool posted = q->rxd_fetch != q->ring[DMA_RXD].tail || q->rxc_rsv != q->rxc_wr;
         return posted ? RXA_WAIT : RXA_NOBUF;
     }
-    const struct dma_rxd_entry *e = &dma->rxc[q->rxc_rd & (dma->rxc_size - 1)];
+    const struct dma_rxd_entry *e = &dma->rxc[q->rxc_rd & dma->rxc_mask];
     /* Too small: the descriptor stays posted for the next packet (docs/dma.md). */
     if (!e->fault && p->len > e->d.buf_len)
         return RXA_TOOSMALL;
@@ -715,7 +732,7 @@ static bool wr_free_at(const struct dma *dma, uint64_t t)
  * and overwrite a record the driver has not consumed. In next_event q == d. */
 static bool tx_cpl_ready(const struct dma *dma, const struct dma_ring_regs *cpl)
 {
-    return dma->rob[dma->q.tx_cpl_id & (dma->rob_size - 1)] != NULL && ring_has_room(cpl);
+    return dma->rob[dma->q.tx_cpl_id & dma->rob_mask] != NULL && ring_has_room(cpl);
 }
 
 /* ---- write channel ------------------------------------------------------------------------- */
@@ -812,7 +829,7 @@ static void job_land(struct dma *dma)
 
 static void job_start_tx(struct dma *dma, uint64_t now)
 {
-    uint32_t slot = dma->q.tx_cpl_id & (dma->rob_size - 1);
+    uint32_t slot = dma->q.tx_cpl_id & dma->rob_mask;
     dma->d.job = (struct dma_job){
         .kind = DMA_JOB_TX, .pkt = dma->rob[slot], .done = now + job_cycles(dma, DMA_TXC, 0)};
     dma->wr.rob_clr = true;
@@ -822,7 +839,7 @@ static void job_start_tx(struct dma *dma, uint64_t now)
 
 static void job_start_rx(struct dma *dma, uint64_t now, struct pkt *p)
 {
-    const struct dma_rxd_entry *e = &dma->rxc[dma->q.rxc_rd & (dma->rxc_size - 1)];
+    const struct dma_rxd_entry *e = &dma->rxc[dma->q.rxc_rd & dma->rxc_mask];
     bool fault = e->fault;
     if (!fault && p->len && !host_mem_valid(dma->cfg.hm, e->d.addr, p->len)) {
         fault = true; /* buffer outside registered memory: error completion, no data */
@@ -835,7 +852,7 @@ static void job_start_rx(struct dma *dma, uint64_t now, struct pkt *p)
                                   .rx_fault = fault,
                                   .done = now + job_cycles(dma, DMA_RXC, fault ? 0 : p->len)};
     dma->d.rxc_rd++;
-    fifo_pop(dma->rx_in);
+    port_pop(dma, dma->rx_in, DMA_PORT_RX_IN);
 }
 
 /* Step 5. */
@@ -845,22 +862,22 @@ static void rx_and_write(struct dma *dma, uint64_t now, bool wr_free)
     enum dma_rx_act act = rp ? rx_action(dma, rp, wr_free, &dma->d.ring[DMA_RXC]) : RXA_WAIT;
     switch (act) {
     case RXA_FREE:
-        fifo_pop(dma->rx_in);
+        port_pop(dma, dma->rx_in, DMA_PORT_RX_IN);
         dma->stats.rx_pipeline_drop++;
         free_pkt(dma, rp);
         break;
     case RXA_NOBUF:
-        fifo_pop(dma->rx_in);
+        port_pop(dma, dma->rx_in, DMA_PORT_RX_IN);
         dma->stats.rx_no_buffer++;
         free_pkt(dma, rp);
         break;
     case RXA_TOOSMALL:
-        fifo_pop(dma->rx_in);
+        port_pop(dma, dma->rx_in, DMA_PORT_RX_IN);
         dma->stats.rx_too_small++;
         free_pkt(dma, rp);
         break;
     case RXA_BOGUS:
-        fifo_pop(dma->rx_in);
+        port_pop(dma, dma->rx_in, DMA_PORT_RX_IN);
         dma->stats.port_errors++;
         raise_err(&dma->d, DMA_ERR_PORT);
         break;
@@ -914,10 +931,11 @@ static void dma_wr_clear(struct dma_wr *w)
 void dma_eval(void *self, uint64_t now)
 {
     struct dma *dma = self;
-    /* d == q here (commit and every host-side change of q keep them equal): no hold copy. */
-    dma_wr_clear(&dma->wr);
+    /* d == q here (commit and every host-side change of q keep them equal): no hold copy.
+     * The write ports and `moved` are idle too: commit applies and clears them. */
 #ifdef DMA_CHECK_DQ
-    if (memcmp(&dma->d, &dma->q, sizeof(dma->q)))
+    if (memcmp(&dma->d, &dma->q, sizeof(dma->q)) || dma->moved || dma->wr.rq_we ||
+        dma->wr.rob_nwe || dma->wr.rob_clr || dma->wr.rxc_nwe || dma->wr.txdc_nwe)
         abort();
 #endif
 
@@ -948,18 +966,15 @@ void dma_commit(void *self)
     for (unsigned i = 0; i < w->rob_nwe; i++)
         dma->rob[w->rob_addr[i]] = w->rob_new[i];
     for (uint32_t i = 0; i < w->rxc_nwe; i++)
-        dma->rxc[(w->rxc_addr + i) & (dma->rxc_size - 1)] = dma->rxc_new[i];
+        dma->rxc[(w->rxc_addr + i) & dma->rxc_mask] = dma->rxc_new[i];
     for (uint32_t i = 0; i < w->txdc_nwe; i++)
-        dma->txdc[(w->txdc_addr + i) & (dma->txdc_size - 1)] = dma->txdc_new[i];
+        dma->txdc[(w->txdc_addr + i) & dma->txdc_mask] = dma->txdc_new[i];
     dma_wr_clear(&dma->wr);
-    /* A pointer moves at this edge exactly when its next value differs from its current one. */
-    uint32_t ch = dma->tx_out.wr_d != dma->tx_out.wr_q ? DMA_PORT_TX_OUT : 0;
     fifo_commit(&dma->tx_out);
-    ch |= dma->tx_done->rd_d != dma->tx_done->rd_q ? DMA_PORT_TX_DONE : 0;
     fifo_commit(dma->tx_done);
-    ch |= dma->rx_in->rd_d != dma->rx_in->rd_q ? DMA_PORT_RX_IN : 0;
     fifo_commit(dma->rx_in);
-    dma->port_changes = ch;
+    dma->port_changes = dma->moved;
+    dma->moved = 0;
 }
 
 uint32_t dma_port_changes(const struct dma *dma)
@@ -977,7 +992,7 @@ uint64_t dma_next_event(const void *self, uint64_t now)
         t = min_u64(t, max_u64(q->job.done, now));
     uint32_t outstanding = q->rq_wr - q->rq_rd;
     if (outstanding) {
-        const struct dma_rd *r = &dma->rq[q->rq_rd & (dma->rq_size - 1)];
+        const struct dma_rd *r = &dma->rq[q->rq_rd & dma->rq_mask];
         t = min_u64(t, max_u64(r->done, now));
     }
     /* A cache head blocked by the pipeline (tx_out full) waits for the consumer's pop, by the

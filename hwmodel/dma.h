@@ -230,25 +230,27 @@ struct dma {
     struct dma_cfg cfg;
     /* q/d discipline with one shortcut: d equals q whenever no eval is in progress (commit
      * copies d to q, and every host-side change of q through the CSR functions copies q to
-     * d), so dma_eval starts from d without the hold copy d = q. */
+     * d), so dma_eval starts from d without the hold copy d = q. Likewise the write ports
+     * (wr) and `moved` are idle between steps: commit applies them and clears them. */
     struct dma_regs q, d;
     struct dma_wr wr;
     /* Counters are not flops the logic reads: eval bumps them in place (nothing reads them
      * between an eval and its commit), so they stay out of the q/d copies. */
     struct dma_stats stats;
     /* RAMs */
-    struct dma_rd *rq;          /* rq_size entries                                        */
-    struct pkt **rob;           /* rob_size entries, indexed by pkt->id & (rob_size - 1)  */
-    struct dma_rxd_entry *rxc;  /* rxc_size entries; rxd_cache of them used               */
+    struct dma_rd *rq;          /* rq_mask + 1 entries                                    */
+    struct pkt **rob;           /* rob_mask + 1 entries, indexed by pkt->id & rob_mask    */
+    struct dma_rxd_entry *rxc;  /* rxc_mask + 1 entries; rxd_cache of them used           */
     struct dma_rxd_entry *rxc_new; /* write-port data of one batch (rxd_batch entries)    */
-    struct dma_txd_entry *txdc; /* txdc_size entries; txd_cache of them used              */
+    struct dma_txd_entry *txdc; /* txdc_mask + 1 entries; txd_cache of them used          */
     struct dma_txd_entry *txdc_new; /* write-port data of one batch (txd_batch entries)   */
-    uint32_t rq_size, rob_size, rxc_size, txdc_size; /* powers of two                     */
+    uint32_t rq_mask, rob_mask, rxc_mask, txdc_mask; /* entries - 1 (powers of two)       */
     /* Beat counts, as dma_xfer_cycles(cfg, n) computes them, without its division on every
      * transfer: the fixed-size records' counts precomputed, and bw_shift = log2(bw_num) when
      * bw_num is a power of two (the defaults), else -1 (divide). Set by dma_init. */
     int bw_shift;
     uint32_t x_txc, x_rxc, x_wb;
+    uint32_t moved;             /* DMA_PORT_* bits: the FIFO pointers this eval moved    */
     uint32_t port_changes;      /* DMA_PORT_* bits: what the last commit moved           */
     /* ports */
     struct fifo tx_out;
