@@ -192,6 +192,7 @@ struct dma_job {
 
 /* The block's registers (flops); RAMs live outside, with write ports in dma_wr. */
 struct dma_regs {
+    /* Host-visible registers first (dma_commit copies them only when eval changed them). */
     struct dma_ring_regs ring[DMA_NRINGS];
     uint32_t ctrl, intr_cause, intr_mask, err_cause;
     uint32_t txd_fetch;     /* next TX descriptor index to read                          */
@@ -212,6 +213,7 @@ struct dma_regs {
 
 /* RAM write ports of one cycle, applied at commit (secworks _we/_new style). */
 struct dma_wr {
+    bool host_we;           /* d's host-visible registers (ring[] .. err_cause) changed    */
     bool rq_we;
     uint32_t rq_addr;
     struct dma_rd rq_new;
