@@ -289,7 +289,10 @@ const char *dma_reg_name(enum dma_reg reg);
 #define DMA_PORT_TX_OUT 0x1u
 #define DMA_PORT_TX_DONE 0x2u
 #define DMA_PORT_RX_IN 0x4u
-uint32_t dma_port_changes(const struct dma *dma);
+static inline uint32_t dma_port_changes(const struct dma *dma) /* inline: after every step */
+{
+    return dma->port_changes;
+}
 
 bool dma_irq(const struct dma *dma);
 const struct dma_stats *dma_get_stats(const struct dma *dma);
