@@ -550,11 +550,13 @@ static const struct dma_txd_entry *txdc_head(const struct dma *dma, uint32_t wr)
 static bool can_take_head(const struct dma *dma, const struct dma_txd_entry *e,
                           uint32_t outstanding, bool port_free)
 {
-    if (!e || pkt_pool_avail(dma->cfg.pool) == 0)
+    if (!e)
         return false;
-    if (e->verdict != NIC_DROP_NONE)
-        return true;
-    return port_free && outstanding < dma->cfg.max_reads && fifo_can_push(&dma->tx_out);
+    /* The read conditions first: a full read window blocks a good head most of the time. */
+    if (e->verdict == NIC_DROP_NONE &&
+        !(port_free && outstanding < dma->cfg.max_reads && fifo_can_push(&dma->tx_out)))
+        return false;
+    return pkt_pool_avail(dma->cfg.pool) != 0;
 }
 
 /* Sample k TX descriptors from host memory at `a` (ring index idx) into the cache write port.
