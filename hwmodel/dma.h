@@ -211,7 +211,8 @@ struct dma_regs {
     uint8_t wr_rr;          /* write arbiter: 1 = RX had the last grant                  */
 };
 
-/* RAM write ports of one cycle, applied at commit (secworks _we/_new style). */
+/* RAM write ports of one cycle, applied at commit (secworks _we/_new style), and the enable
+ * of the host-visible register group (commit copies the rest of d to q every cycle). */
 struct dma_wr {
     bool host_we;           /* d's host-visible registers (ring[] .. err_cause) changed    */
     bool rq_we;
