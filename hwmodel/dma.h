@@ -192,6 +192,7 @@ struct dma_job {
 
 /* The block's registers (flops); RAMs live outside, with write ports in dma_wr. */
 struct dma_regs {
+    /* Host-visible registers first (dma_commit copies them only when eval changed them). */
     struct dma_ring_regs ring[DMA_NRINGS];
     uint32_t ctrl, intr_cause, intr_mask, err_cause;
     uint32_t txd_fetch;     /* next TX descriptor index to read                          */
@@ -210,8 +211,10 @@ struct dma_regs {
     uint8_t wr_rr;          /* write arbiter: 1 = RX had the last grant                  */
 };
 
-/* RAM write ports of one cycle, applied at commit (secworks _we/_new style). */
+/* RAM write ports of one cycle, applied at commit (secworks _we/_new style), and the enable
+ * of the host-visible register group (commit copies the rest of d to q every cycle). */
 struct dma_wr {
+    bool host_we;           /* d's host-visible registers (ring[] .. err_cause) changed    */
     bool rq_we;
     uint32_t rq_addr;
     struct dma_rd rq_new;
@@ -230,36 +233,40 @@ struct dma {
     struct dma_cfg cfg;
     /* q/d discipline with one shortcut: d equals q whenever no eval is in progress (commit
      * copies d to q, and every host-side change of q through the CSR functions copies q to
-     * d), so dma_eval starts from d without the hold copy d = q. */
+     * d), so dma_eval starts from d without the hold copy d = q. Likewise the write ports
+     * (wr) and `moved` are idle between steps: commit applies them and clears them. */
     struct dma_regs q, d;
     struct dma_wr wr;
     /* Counters are not flops the logic reads: eval bumps them in place (nothing reads them
      * between an eval and its commit), so they stay out of the q/d copies. */
     struct dma_stats stats;
     /* RAMs */
-    struct dma_rd *rq;          /* rq_size entries                                        */
-    struct pkt **rob;           /* rob_size entries, indexed by pkt->id & (rob_size - 1)  */
-    struct dma_rxd_entry *rxc;  /* rxc_size entries; rxd_cache of them used               */
+    struct dma_rd *rq;          /* rq_mask + 1 entries                                    */
+    struct pkt **rob;           /* rob_mask + 1 entries, indexed by pkt->id & rob_mask    */
+    struct dma_rxd_entry *rxc;  /* rxc_mask + 1 entries; rxd_cache of them used           */
     struct dma_rxd_entry *rxc_new; /* write-port data of one batch (rxd_batch entries)    */
-    struct dma_txd_entry *txdc; /* txdc_size entries; txd_cache of them used              */
+    struct dma_txd_entry *txdc; /* txdc_mask + 1 entries; txd_cache of them used          */
     struct dma_txd_entry *txdc_new; /* write-port data of one batch (txd_batch entries)   */
-    uint32_t rq_size, rob_size, rxc_size, txdc_size; /* powers of two                     */
+    uint32_t rq_mask, rob_mask, rxc_mask, txdc_mask; /* entries - 1 (powers of two)       */
     /* Beat counts, as dma_xfer_cycles(cfg, n) computes them, without its division on every
      * transfer: the fixed-size records' counts precomputed, and bw_shift = log2(bw_num) when
      * bw_num is a power of two (the defaults), else -1 (divide). Set by dma_init. */
     int bw_shift;
     uint32_t x_txc, x_rxc, x_wb;
+    uint32_t moved;             /* DMA_PORT_* bits: the FIFO pointers this eval moved    */
     uint32_t port_changes;      /* DMA_PORT_* bits: what the last commit moved           */
     /* ports */
     struct fifo tx_out;
-    struct fifo *tx_done;
+    struct fifo *tx_done;       /* never NULL: an unconnected input points at `unconnected` */
     struct fifo *rx_in;
+    struct fifo unconnected;    /* always empty (nothing pushes into it, no storage)      */
 };
 
 /* 0, -EINVAL (missing pool/host_mem, bw 0, max_reads 0, mtu > pool mtu, txd_batch > 128,
  * txd_cache < txd_batch or > 65536, rxd_batch > 256, rxd_cache < rxd_batch or > 65536),
  * -ENOMEM.
- * tx_done and rx_in may be NULL (that side is not connected). */
+ * tx_done and rx_in may be NULL (that side is not connected). The struct then points into
+ * itself: it must not be copied or moved after dma_init. */
 int dma_init(struct dma *dma, const struct dma_cfg *cfg, struct fifo *tx_done,
              struct fifo *rx_in);
 void dma_free(struct dma *dma);
@@ -283,7 +290,10 @@ const char *dma_reg_name(enum dma_reg reg);
 #define DMA_PORT_TX_OUT 0x1u
 #define DMA_PORT_TX_DONE 0x2u
 #define DMA_PORT_RX_IN 0x4u
-uint32_t dma_port_changes(const struct dma *dma);
+static inline uint32_t dma_port_changes(const struct dma *dma) /* inline: after every step */
+{
+    return dma->port_changes;
+}
 
 bool dma_irq(const struct dma *dma);
 const struct dma_stats *dma_get_stats(const struct dma *dma);
