@@ -16,20 +16,27 @@ void esp_tx_init(struct esp_tx *t, struct nic_ctx *ctx, struct pkt_pool *pool,
     t->out = out;
 }
 
-/* Parse as the SA wants it; pure. Returns the cycles the header work takes. */
-static uint32_t classify(const struct esp_tx *t, const struct pkt *p, struct parser_result *pr)
+/* Look the SA up and parse as it wants; pure. Fills *e (NULL: no SA), *pr and *parse_cycles
+ * (how long the parser is busy); returns the cycles the header work takes. */
+static uint32_t classify(const struct esp_tx *t, const struct pkt *p,
+                         const struct sa_cam_tx_entry **e, struct parser_result *pr,
+                         uint32_t *parse_cycles)
 {
-    parser_result_clear(pr);
+    *e = NULL;
+    *parse_cycles = 1;
     if (!p->has_sa)
         return 1;
-    const struct sa_cam_tx_entry *e = sa_cam_tx_get(&t->ctx->cam, p->sa);
-    if (!e)
+    *e = sa_cam_tx_get(&t->ctx->cam, p->sa);
+    if (!*e) {
+        parser_result_clear(pr); /* the walk clears it otherwise; 0 walked bytes = 1 cycle */
         return sa_cam_cycles(&t->ctx->cam);
-    if (e->cfg.offload == SA_OFFLOAD_PACKET)
+    }
+    if ((*e)->cfg.offload == SA_OFFLOAD_PACKET)
         parser_tx_plain(p->data, p->len, pr);
     else
         parser_tx_crypto(p->data, p->len, pr);
-    return parser_cycles(pr) + sa_cam_cycles(&t->ctx->cam) + ESP_TX_EXTRA;
+    *parse_cycles = parser_cycles(pr);
+    return *parse_cycles + sa_cam_cycles(&t->ctx->cam) + ESP_TX_EXTRA;
 }
 
 void esp_tx_eval(void *self, uint64_t now)
@@ -42,12 +49,13 @@ void esp_tx_eval(void *self, uint64_t now)
     struct pkt *p = fifo_peek(t->in, now);
     if (!p)
         return;
-    uint32_t cost = classify(t, p, &t->take_pr);
+    uint32_t parse_cycles;
+    uint32_t cost = classify(t, p, &t->take_sa, &t->take_pr, &parse_cycles);
     fifo_pop(t->in);
     fifo_push(t->out, p, now + cost);
     t->take = p;
     t->now_e = now;
-    t->d.busy_until = now + (p->has_sa ? parser_cycles(&t->take_pr) : 1);
+    t->d.busy_until = now + parse_cycles;
 }
 
 /* The header work on the packet taken this cycle: state changes (SN) happen at the edge. */
@@ -57,7 +65,7 @@ static void process(struct esp_tx *t, struct pkt *p)
     if (!p->has_sa || p->drop)
         return;
     struct nic_ctx *c = t->ctx;
-    const struct sa_cam_tx_entry *e = sa_cam_tx_get(&c->cam, p->sa);
+    const struct sa_cam_tx_entry *e = t->take_sa;
     if (!e) {
         p->drop = NIC_DROP_NO_SA;
         return;

@@ -25,6 +25,8 @@ struct esp_tx {
     struct fifo *in, *out;
     struct { uint64_t busy_until; } q, d;
     struct pkt *take;           /* commit action: the packet taken this cycle */
+    /* its CAM entry as eval read it (the table only changes between steps), NULL for none */
+    const struct sa_cam_tx_entry *take_sa;
     struct parser_result take_pr;
     uint64_t now_e;
     bool moved;                 /* the last commit moved in/out (a packet was taken)   */
