@@ -15,27 +15,43 @@ static uint32_t ld16(const uint8_t *b)
     return (uint32_t)b[0] << 8 | b[1];
 }
 
-/* Big-endian 32/64-bit stores as one store each. Written as byte stores, gcc's vectoriser
- * assembles the ESP header in a stack temporary and copies it out (four times the instructions,
- * and a store-forwarding stall on the copy); the single stores also let fill_job() read the
- * header fields back at the same width they were written. */
-static void st32(uint8_t *b, uint32_t v)
+/* Host order <-> big-endian (its own inverse). */
+static uint32_t be32(uint32_t v)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    uint32_t be = v;
+    return v;
 #else
-    uint32_t be = __builtin_bswap32(v);
+    return __builtin_bswap32(v);
 #endif
-    memcpy(b, &be, 4);
+}
+static uint64_t be64(uint64_t v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return v;
+#else
+    return __builtin_bswap64(v);
+#endif
+}
+
+/* Big-endian 32/64-bit accesses as one load or store each. Written as byte stores, gcc's
+ * vectoriser assembles the ESP header in a stack temporary and copies it out (four times the
+ * instructions, and a store-forwarding stall on the copy); the single stores also let
+ * fill_job() read the header fields back at the same width they were written. */
+static void st32(uint8_t *b, uint32_t v)
+{
+    uint32_t w = be32(v);
+    memcpy(b, &w, 4);
 }
 static void st64(uint8_t *b, uint64_t v)
 {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    uint64_t be = v;
-#else
-    uint64_t be = __builtin_bswap64(v);
-#endif
-    memcpy(b, &be, 8);
+    uint64_t w = be64(v);
+    memcpy(b, &w, 8);
+}
+static uint32_t ld32(const uint8_t *b)
+{
+    uint32_t w;
+    memcpy(&w, b, 4);
+    return be32(w);
 }
 
 uint16_t esp_frame_ipv4_csum(const uint8_t *h, uint32_t len)
@@ -121,15 +137,19 @@ static void clear_icv(uint8_t *icv, uint32_t len)
 
 /* Checksum of the IPv4 header that transport-mode insertion produces, computed from the header
  * as the host sent it (`h`, before it moves) with the three changed fields substituted: total
- * length, protocol 50 and the checksum field itself 0. The words summed are exactly those of the
- * rewritten header, so the result is the same as esp_frame_ipv4_csum() over it, without reading
- * back bytes that were just stored (a store-forwarding stall per word). */
+ * length, protocol 50 and the checksum field itself 0. It adds 32-bit words (ihl is a multiple
+ * of 4; 2^16 = 1 in one's complement arithmetic, so the folded sum is that of the 16-bit words,
+ * and it is never 0 because of the version byte): the result is the same as
+ * esp_frame_ipv4_csum() over the rewritten header, without reading back bytes that were just
+ * stored (a store-forwarding stall per word). */
 static uint16_t v4_csum_after_insert(const uint8_t *h, uint32_t ihl, uint32_t total)
 {
-    uint32_t sum = ld16(h) + total + ld16(h + 4) + ld16(h + 6) + (ld16(h + 8) & 0xff00u) + 50u;
-    sum += ld16(h + 12) + ld16(h + 14) + ld16(h + 16) + ld16(h + 18); /* addresses */
-    for (uint32_t i = 20; i + 1 < ihl; i += 2) /* options; ihl >= 20 (parser) */
-        sum += ld16(h + i);
+    uint64_t sum = (ld32(h) & 0xffff0000u) + total;     /* version, TOS, total length */
+    sum += ld32(h + 4);                                  /* ID, flags, fragment offset */
+    sum += (ld32(h + 8) & 0xff000000u) + (50u << 16);    /* TTL, protocol, checksum 0 */
+    sum += (uint64_t)ld32(h + 12) + ld32(h + 16);        /* addresses */
+    for (uint32_t i = 20; i + 3 < ihl; i += 4)           /* options; ihl >= 20 (parser) */
+        sum += ld32(h + i);
     while (sum >> 16)
         sum = (sum & 0xffff) + (sum >> 16);
     return (uint16_t)~sum;
@@ -187,7 +207,15 @@ int esp_frame_tx_packet(struct pkt *p, const struct sa_cam_tx_entry *e, uint64_t
         if (r->ip_version == 4) {
             /* The IPv4 header is all of hdr, protocol at 9 (parser contract for l3_off 0). */
             uint16_t csum = v4_csum_after_insert(old, r->l3_hdr_len, total);
-            memmove(p->data, old, hdr);
+            if (hdr == 20) {
+                /* no options, the common case: a fixed-size move is two loads and two
+                 * stores, the source read whole before the overlapping destination */
+                uint8_t h20[20];
+                memcpy(h20, old, 20);
+                memcpy(p->data, h20, 20);
+            } else {
+                memmove(p->data, old, hdr);
+            }
             p->data[9] = 50;
             st16(p->data + 2, total);
             st16(p->data + 10, csum);

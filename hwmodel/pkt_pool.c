@@ -96,7 +96,8 @@ uint32_t pkt_pool_in_use(const struct pkt_pool *pp)
     return pp->count - pp->nfree - pp->npend;
 }
 
-void pkt_pool_commit(struct pkt_pool *pp)
+/* The part of pkt_pool_commit() that has work to do. */
+void pkt_pool_commit_puts(struct pkt_pool *pp)
 {
     for (uint32_t k = 0; k < pp->npend; k++) {
         uint32_t i = pp->pend_idx[k];

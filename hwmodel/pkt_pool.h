@@ -76,8 +76,14 @@ static inline int pkt_pool_index(const struct pkt_pool *pp, const struct pkt *p)
         return -1;
     return (int)((a - base) / sizeof(*p));
 }
-/* Clock edge: this cycle's puts join the free list. */
-void pkt_pool_commit(struct pkt_pool *pp);
+/* Clock edge: this cycle's puts join the free list. Inline: called at every dma step, and most
+ * steps have no put. */
+void pkt_pool_commit_puts(struct pkt_pool *pp);
+static inline void pkt_pool_commit(struct pkt_pool *pp)
+{
+    if (pp->npend)
+        pkt_pool_commit_puts(pp);
+}
 
 /* sim_block adapters: the pool has no eval work and never needs a cycle of its own. */
 void pkt_pool_eval(void *self, uint64_t now);
