@@ -121,6 +121,13 @@ const struct esn_sa *esn_get(const struct esn_table *t, uint32_t idx);
 int esn_tx_peek(const struct esn_table *t, uint32_t idx, uint64_t *sn);
 /* TX: assign the next SN and advance: 0, -EOVERFLOW (nothing changes) or -EINVAL. */
 int esn_tx_next(struct esn_table *t, uint32_t idx, uint64_t *sn);
+/* TX: the write half of esn_tx_next() once esn_tx_peek() returned 0 with `sn` and nothing
+ * changed the SA since (the SN RAM's read-modify-write split around the header insert, which
+ * may still drop the packet): the SA's counter becomes sn. Inline: once per TX packet. */
+static inline void esn_tx_advance(struct esn_table *t, uint32_t idx, uint64_t sn)
+{
+    t->sa[idx].sn = sn;
+}
 
 /* RX packet offload: enum esn_status (>= 0) or -EINVAL (idx not an RX packet SA). */
 int esn_rx_check(const struct esn_table *t, uint32_t idx, uint32_t seql, uint64_t *seq);

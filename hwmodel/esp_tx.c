@@ -89,7 +89,7 @@ static void process(struct esp_tx *t, struct pkt *p)
         }
         rc = esp_frame_tx_packet(p, e, sn, c->p.mtu, job);
         if (rc == 0)
-            esn_tx_next(&c->esn_tx, p->sa, &sn);
+            esn_tx_advance(&c->esn_tx, p->sa, sn);
     } else {
         rc = p->pr.status == PARSER_OK ? esp_frame_tx_crypto(p, e, job) : NIC_DROP_BAD_SYNTAX;
     }

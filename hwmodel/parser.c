@@ -285,12 +285,6 @@ enum parser_status parser_at(const uint8_t *buf, size_t len, size_t off, struct 
     return walk(buf, len, off, false, r);
 }
 
-uint32_t parser_cycles(const struct parser_result *r)
-{
-    uint32_t c = (r->walked + PARSER_BEAT_BYTES - 1) / PARSER_BEAT_BYTES;
-    return c ? c : 1;
-}
-
 const char *parser_status_name(enum parser_status s)
 {
     static const char *const names[PARSER_NSTATUS] = {
