@@ -62,26 +62,14 @@ static inline bool rd_span(struct rd *d, size_t off, size_t n)
     return true;
 }
 
-/* The byte-by-byte forms, for runs that end past the limit (each byte read flags it). Kept out
- * of line so that the in-bounds paths of rd_be16() and rd_copy() inline into the walk. */
-static __attribute__((noinline, cold)) uint16_t rd_be16_slow(struct rd *d, size_t off)
-{
-    uint16_t h = rd_u8(d, off);
-    return (uint16_t)(h << 8 | rd_u8(d, off + 1));
-}
-
-static __attribute__((noinline, cold)) void rd_copy_slow(struct rd *d, size_t off, uint8_t *dst,
-                                                         size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        dst[i] = rd_u8(d, off + i);
-}
-
+/* Runs that end past the limit fall back to byte reads, which flag it. Everything here
+ * inlines into the walk, so that `struct rd` lives in registers. */
 static inline uint16_t rd_be16(struct rd *d, size_t off)
 {
     if (rd_span(d, off, 2))
         return (uint16_t)(d->b[off] << 8 | d->b[off + 1]);
-    return rd_be16_slow(d, off);
+    uint16_t h = rd_u8(d, off);
+    return (uint16_t)(h << 8 | rd_u8(d, off + 1));
 }
 
 static uint32_t rd_be32(struct rd *d, size_t off)
@@ -91,10 +79,12 @@ static uint32_t rd_be32(struct rd *d, size_t off)
 
 static inline void rd_copy(struct rd *d, size_t off, uint8_t *dst, size_t n)
 {
-    if (rd_span(d, off, n))
+    if (rd_span(d, off, n)) {
         memcpy(dst, d->b + off, n);
-    else
-        rd_copy_slow(d, off, dst, n);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        dst[i] = rd_u8(d, off + i);
 }
 
 static bool is_ext(uint8_t nh)
