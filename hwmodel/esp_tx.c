@@ -75,7 +75,7 @@ static void process(struct esp_tx *t, struct pkt *p)
         return;
     }
     p->pr = t->take_pr;
-    struct gcm_job *job = &t->jobs[pkt_pool_index(t->pool, p)];
+    struct gcm_job *job = &t->jobs[pkt_pool_slot(t->pool, p)];
     int rc;
     if (e->cfg.offload == SA_OFFLOAD_PACKET) {
         if (p->pr.status != PARSER_OK && p->pr.status != PARSER_FRAGMENT) {
@@ -126,6 +126,10 @@ uint64_t esp_tx_next_event(const void *self, uint64_t now)
     const struct esp_tx *t = self;
     if (fifo_empty_q(t->in) || fifo_count_q(t->out) >= t->out->depth)
         return SIM_NEVER;
-    uint64_t when = fifo_next_event(t->in, now);
-    return when > t->q.busy_until ? when : (t->q.busy_until > now ? t->q.busy_until : now);
+    /* max(head ready, parser free, now); the FIFO is known non-empty */
+    const struct fifo *in = t->in;
+    uint64_t when = in->mem[in->rd_q & (in->depth - 1)].ready_at;
+    if (when < t->q.busy_until)
+        when = t->q.busy_until;
+    return when > now ? when : now;
 }

@@ -76,6 +76,12 @@ static inline int pkt_pool_index(const struct pkt_pool *pp, const struct pkt *p)
         return -1;
     return (int)((a - base) / sizeof(*p));
 }
+/* Index of a packet that is known to come from this pool (a pipeline block's packet, handed
+ * out by pkt_pool_get()): pointer arithmetic only, no checks. */
+static inline uint32_t pkt_pool_slot(const struct pkt_pool *pp, const struct pkt *p)
+{
+    return (uint32_t)(p - pp->pkts);
+}
 /* Clock edge: this cycle's puts join the free list. Inline: called at every dma step, and most
  * steps have no put. */
 void pkt_pool_commit_puts(struct pkt_pool *pp);
