@@ -128,7 +128,7 @@ uint64_t esp_tx_next_event(const void *self, uint64_t now)
         return SIM_NEVER;
     /* max(head ready, parser free, now); the FIFO is known non-empty */
     const struct fifo *in = t->in;
-    uint64_t when = in->mem[in->rd_q & (in->depth - 1)].ready_at;
+    uint64_t when = in->mem[in->rd_q & in->mask].ready_at;
     if (when < t->q.busy_until)
         when = t->q.busy_until;
     return when > now ? when : now;
