@@ -8,7 +8,7 @@
 /* Metadata of a buffer nobody holds: frame start after the headroom, everything else 0.
  * Zeroed in unrolled 16-byte stores: gcc turns a memset of this size into `rep stosq`, whose
  * start-up cost was most of pkt_pool_put (the bytes written are the same). */
-static void pkt_pool_reset(struct pkt *p)
+static inline void pkt_pool_reset(struct pkt *p)
 {
     _Static_assert(sizeof(struct pkt) % 8 == 0, "struct pkt is zeroed in 8-byte units");
     enum { CHUNKS = sizeof(struct pkt) / 16 };
