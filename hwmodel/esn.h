@@ -45,6 +45,7 @@
 #ifndef NICSIM_ESN_H
 #define NICSIM_ESN_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -117,10 +118,28 @@ int esn_sa_clear(struct esn_table *t, uint32_t idx);
 /* The SA's state (debug dump, stats), or NULL if idx is out of range or free. */
 const struct esn_sa *esn_get(const struct esn_table *t, uint32_t idx);
 
-/* TX: the SN the next packet gets, without advancing: 0, -EOVERFLOW or -EINVAL. */
-int esn_tx_peek(const struct esn_table *t, uint32_t idx, uint64_t *sn);
+/* TX: the SN the next packet gets, without advancing: 0, -EOVERFLOW or -EINVAL. Inline: once
+ * per TX packet. */
+static inline int esn_tx_peek(const struct esn_table *t, uint32_t idx, uint64_t *sn)
+{
+    if (idx >= t->p.entries || t->sa[idx].kind != ESN_KIND_TX)
+        return -EINVAL;
+    const struct esn_sa *s = &t->sa[idx];
+    uint64_t last_allowed = s->esn ? UINT64_MAX : UINT32_MAX;
+    if (s->sn == last_allowed)
+        return -EOVERFLOW; /* s3.3.3: the counter must not cycle; rekey */
+    *sn = s->sn + 1;
+    return 0;
+}
 /* TX: assign the next SN and advance: 0, -EOVERFLOW (nothing changes) or -EINVAL. */
 int esn_tx_next(struct esn_table *t, uint32_t idx, uint64_t *sn);
+/* TX: the write half of esn_tx_next() once esn_tx_peek() returned 0 with `sn` and nothing
+ * changed the SA since (the SN RAM's read-modify-write split around the header insert, which
+ * may still drop the packet): the SA's counter becomes sn. Inline: once per TX packet. */
+static inline void esn_tx_advance(struct esn_table *t, uint32_t idx, uint64_t sn)
+{
+    t->sa[idx].sn = sn;
+}
 
 /* RX packet offload: enum esn_status (>= 0) or -EINVAL (idx not an RX packet SA). */
 int esn_rx_check(const struct esn_table *t, uint32_t idx, uint32_t seql, uint64_t *seq);

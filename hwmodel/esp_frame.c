@@ -10,14 +10,48 @@ static void st16(uint8_t *b, uint32_t v)
     b[0] = (uint8_t)(v >> 8);
     b[1] = (uint8_t)v;
 }
-static void st32(uint8_t *b, uint32_t v)
-{
-    st16(b, v >> 16);
-    st16(b + 2, v);
-}
 static uint32_t ld16(const uint8_t *b)
 {
     return (uint32_t)b[0] << 8 | b[1];
+}
+
+/* Host order <-> big-endian (its own inverse). */
+static uint32_t be32(uint32_t v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return v;
+#else
+    return __builtin_bswap32(v);
+#endif
+}
+static uint64_t be64(uint64_t v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return v;
+#else
+    return __builtin_bswap64(v);
+#endif
+}
+
+/* Big-endian 32/64-bit accesses as one load or store each. Written as byte stores, gcc's
+ * vectoriser assembles the ESP header in a stack temporary and copies it out (four times the
+ * instructions, and a store-forwarding stall on the copy); the single stores also let
+ * fill_job() read the header fields back at the same width they were written. */
+static void st32(uint8_t *b, uint32_t v)
+{
+    uint32_t w = be32(v);
+    memcpy(b, &w, 4);
+}
+static void st64(uint8_t *b, uint64_t v)
+{
+    uint64_t w = be64(v);
+    memcpy(b, &w, 8);
+}
+static uint32_t ld32(const uint8_t *b)
+{
+    uint32_t w;
+    memcpy(&w, b, 4);
+    return be32(w);
 }
 
 uint16_t esp_frame_ipv4_csum(const uint8_t *h, uint32_t len)
@@ -47,8 +81,13 @@ static void set_ip_len(uint8_t *h, uint8_t version, uint32_t hdr_len, uint32_t t
 static uint32_t write_trailer(uint8_t *ct, uint32_t payload_len, uint8_t nh)
 {
     uint32_t pad = (4u - (payload_len + 2u) % 4u) % 4u;
-    for (uint32_t i = 0; i < pad; i++)
-        ct[payload_len + i] = (uint8_t)(i + 1);
+    /* pad <= 3: unrolled, a loop costs more than the bytes */
+    if (pad > 0)
+        ct[payload_len] = 1;
+    if (pad > 1)
+        ct[payload_len + 1] = 2;
+    if (pad > 2)
+        ct[payload_len + 2] = 3;
     ct[payload_len + pad] = (uint8_t)pad;
     ct[payload_len + pad + 1] = nh;
     return payload_len + pad + 2;
@@ -80,8 +119,40 @@ static void write_esp_hdr(uint8_t *esp, uint32_t spi, uint64_t sn)
 {
     st32(esp, spi);
     st32(esp + 4, (uint32_t)sn);
-    st32(esp + 8, (uint32_t)(sn >> 32));
-    st32(esp + 12, (uint32_t)sn);
+    st64(esp + 8, sn); /* IV = the 64-bit SN */
+}
+
+/* Zero the ICV field (8..16 bytes, the only lengths an SA takes) as two overlapping 8-byte
+ * stores instead of a variable-length memset. */
+static void clear_icv(uint8_t *icv, uint32_t len)
+{
+    static const uint8_t zero[8];
+    if (len < 8 || len > 16) {
+        memset(icv, 0, len);
+        return;
+    }
+    memcpy(icv, zero, 8);
+    memcpy(icv + len - 8, zero, 8);
+}
+
+/* Checksum of the IPv4 header that transport-mode insertion produces, computed from the header
+ * as the host sent it (`h`, before it moves) with the three changed fields substituted: total
+ * length, protocol 50 and the checksum field itself 0. It adds 32-bit words (ihl is a multiple
+ * of 4; 2^16 = 1 in one's complement arithmetic, so the folded sum is that of the 16-bit words,
+ * and it is never 0 because of the version byte): the result is the same as
+ * esp_frame_ipv4_csum() over the rewritten header, without reading back bytes that were just
+ * stored (a store-forwarding stall per word). */
+static uint16_t v4_csum_after_insert(const uint8_t *h, uint32_t ihl, uint32_t total)
+{
+    uint64_t sum = (ld32(h) & 0xffff0000u) + total;     /* version, TOS, total length */
+    sum += ld32(h + 4);                                  /* ID, flags, fragment offset */
+    sum += (ld32(h + 8) & 0xff000000u) + (50u << 16);    /* TTL, protocol, checksum 0 */
+    sum += (uint64_t)ld32(h + 12) + ld32(h + 16);        /* addresses */
+    for (uint32_t i = 20; i + 3 < ihl; i += 4)           /* options; ihl >= 20 (parser) */
+        sum += ld32(h + i);
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return (uint16_t)~sum;
 }
 
 int esp_frame_tx_packet(struct pkt *p, const struct sa_cam_tx_entry *e, uint64_t sn,
@@ -133,15 +204,32 @@ int esp_frame_tx_packet(struct pkt *p, const struct sa_cam_tx_entry *e, uint64_t
         /* The IP header moves 16 bytes into the headroom to open the gap for SPI|SN|IV. */
         nh = r->proto;
         p->data = old - ESP_HDR_IV_LEN;
-        memmove(p->data, old, hdr);
-        p->data[r->nh_off] = 50;
-        set_ip_len(p->data, r->ip_version, r->l3_hdr_len, total);
+        if (r->ip_version == 4) {
+            /* The IPv4 header is all of hdr, protocol at 9 (parser contract for l3_off 0). */
+            uint16_t csum = v4_csum_after_insert(old, r->l3_hdr_len, total);
+            if (hdr == 20) {
+                /* no options, the common case: a fixed-size move is two loads and two
+                 * stores, the source read whole before the overlapping destination */
+                uint8_t h20[20];
+                memcpy(h20, old, 20);
+                memcpy(p->data, h20, 20);
+            } else {
+                memmove(p->data, old, hdr);
+            }
+            p->data[9] = 50;
+            st16(p->data + 2, total);
+            st16(p->data + 10, csum);
+        } else {
+            memmove(p->data, old, hdr);
+            p->data[r->nh_off] = 50;
+            set_ip_len(p->data, r->ip_version, r->l3_hdr_len, total);
+        }
     }
     esp = p->data + hdr;
     write_esp_hdr(esp, e->spi, sn);
     uint8_t *ct = esp + ESP_HDR_IV_LEN;
     write_trailer(ct, payload_len, nh);
-    memset(ct + ct_len, 0, icv);
+    clear_icv(ct + ct_len, icv);
     p->len = total;
     p->esp_off = hdr;
     p->icv_len = icv;

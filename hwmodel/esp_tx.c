@@ -16,20 +16,27 @@ void esp_tx_init(struct esp_tx *t, struct nic_ctx *ctx, struct pkt_pool *pool,
     t->out = out;
 }
 
-/* Parse as the SA wants it; pure. Returns the cycles the header work takes. */
-static uint32_t classify(const struct esp_tx *t, const struct pkt *p, struct parser_result *pr)
+/* Look the SA up and parse as it wants; pure. Fills *e (NULL: no SA), *pr and *parse_cycles
+ * (how long the parser is busy); returns the cycles the header work takes. */
+static uint32_t classify(const struct esp_tx *t, const struct pkt *p,
+                         const struct sa_cam_tx_entry **e, struct parser_result *pr,
+                         uint32_t *parse_cycles)
 {
-    parser_result_clear(pr);
+    *e = NULL;
+    *parse_cycles = 1;
     if (!p->has_sa)
         return 1;
-    const struct sa_cam_tx_entry *e = sa_cam_tx_get(&t->ctx->cam, p->sa);
-    if (!e)
+    *e = sa_cam_tx_get(&t->ctx->cam, p->sa);
+    if (!*e) {
+        parser_result_clear(pr); /* the walk clears it otherwise; 0 walked bytes = 1 cycle */
         return sa_cam_cycles(&t->ctx->cam);
-    if (e->cfg.offload == SA_OFFLOAD_PACKET)
+    }
+    if ((*e)->cfg.offload == SA_OFFLOAD_PACKET)
         parser_tx_plain(p->data, p->len, pr);
     else
         parser_tx_crypto(p->data, p->len, pr);
-    return parser_cycles(pr) + sa_cam_cycles(&t->ctx->cam) + ESP_TX_EXTRA;
+    *parse_cycles = parser_cycles(pr);
+    return *parse_cycles + sa_cam_cycles(&t->ctx->cam) + ESP_TX_EXTRA;
 }
 
 void esp_tx_eval(void *self, uint64_t now)
@@ -42,12 +49,13 @@ void esp_tx_eval(void *self, uint64_t now)
     struct pkt *p = fifo_peek(t->in, now);
     if (!p)
         return;
-    uint32_t cost = classify(t, p, &t->take_pr);
+    uint32_t parse_cycles;
+    uint32_t cost = classify(t, p, &t->take_sa, &t->take_pr, &parse_cycles);
     fifo_pop(t->in);
     fifo_push(t->out, p, now + cost);
     t->take = p;
     t->now_e = now;
-    t->d.busy_until = now + (p->has_sa ? parser_cycles(&t->take_pr) : 1);
+    t->d.busy_until = now + parse_cycles;
 }
 
 /* The header work on the packet taken this cycle: state changes (SN) happen at the edge. */
@@ -57,7 +65,7 @@ static void process(struct esp_tx *t, struct pkt *p)
     if (!p->has_sa || p->drop)
         return;
     struct nic_ctx *c = t->ctx;
-    const struct sa_cam_tx_entry *e = sa_cam_tx_get(&c->cam, p->sa);
+    const struct sa_cam_tx_entry *e = t->take_sa;
     if (!e) {
         p->drop = NIC_DROP_NO_SA;
         return;
@@ -67,7 +75,7 @@ static void process(struct esp_tx *t, struct pkt *p)
         return;
     }
     p->pr = t->take_pr;
-    struct gcm_job *job = &t->jobs[pkt_pool_index(t->pool, p)];
+    struct gcm_job *job = &t->jobs[pkt_pool_slot(t->pool, p)];
     int rc;
     if (e->cfg.offload == SA_OFFLOAD_PACKET) {
         if (p->pr.status != PARSER_OK && p->pr.status != PARSER_FRAGMENT) {
@@ -81,7 +89,7 @@ static void process(struct esp_tx *t, struct pkt *p)
         }
         rc = esp_frame_tx_packet(p, e, sn, c->p.mtu, job);
         if (rc == 0)
-            esn_tx_next(&c->esn_tx, p->sa, &sn);
+            esn_tx_advance(&c->esn_tx, p->sa, sn);
     } else {
         rc = p->pr.status == PARSER_OK ? esp_frame_tx_crypto(p, e, job) : NIC_DROP_BAD_SYNTAX;
     }
@@ -118,6 +126,10 @@ uint64_t esp_tx_next_event(const void *self, uint64_t now)
     const struct esp_tx *t = self;
     if (fifo_empty_q(t->in) || fifo_count_q(t->out) >= t->out->depth)
         return SIM_NEVER;
-    uint64_t when = fifo_next_event(t->in, now);
-    return when > t->q.busy_until ? when : (t->q.busy_until > now ? t->q.busy_until : now);
+    /* max(head ready, parser free, now); the FIFO is known non-empty */
+    const struct fifo *in = t->in;
+    uint64_t when = in->mem[in->rd_q & in->mask].ready_at;
+    if (when < t->q.busy_until)
+        when = t->q.busy_until;
+    return when > now ? when : now;
 }

@@ -25,6 +25,10 @@ struct esp_tx {
     struct fifo *in, *out;
     struct { uint64_t busy_until; } q, d;
     struct pkt *take;           /* commit action: the packet taken this cycle */
+    /* its CAM entry as eval read it, NULL for none: commit acts on the lookup that eval timed.
+     * The host writes the tables between steps and fw_cpu at its commit, which comes after
+     * this block's (registration order), so a second lookup at commit would return the same. */
+    const struct sa_cam_tx_entry *take_sa;
     struct parser_result take_pr;
     uint64_t now_e;
     bool moved;                 /* the last commit moved in/out (a packet was taken)   */

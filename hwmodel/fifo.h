@@ -27,8 +27,9 @@ struct fifo_tok {
 struct fifo {
     struct fifo_tok *mem;
     uint32_t depth;          /* power of two */
-    uint32_t wr_q, wr_d;     /* free-running pointers; index = ptr & (depth - 1) */
+    uint32_t wr_q, wr_d;     /* free-running pointers; index = ptr & mask */
     uint32_t rd_q, rd_d;
+    uint32_t mask;           /* depth - 1, kept so that every index is one AND */
 };
 
 static inline int fifo_init(struct fifo *f, uint32_t depth)
@@ -38,6 +39,7 @@ static inline int fifo_init(struct fifo *f, uint32_t depth)
         d <<= 1;
     f->mem = calloc(d, sizeof(*f->mem));
     f->depth = d;
+    f->mask = d - 1;
     f->wr_q = f->wr_d = f->rd_q = f->rd_d = 0;
     return f->mem ? 0 : -1;
 }
@@ -52,7 +54,7 @@ static inline bool fifo_empty_q(const struct fifo *f) { return f->wr_q == f->rd_
 static inline bool fifo_can_push(const struct fifo *f) { return f->wr_d - f->rd_q < f->depth; }
 static inline void fifo_push(struct fifo *f, void *p, uint64_t ready_at)
 {
-    f->mem[f->wr_d & (f->depth - 1)] = (struct fifo_tok){p, ready_at};
+    f->mem[f->wr_d & f->mask] = (struct fifo_tok){p, ready_at};
     f->wr_d++;
 }
 /* Consumer side: the head token, if one is visible and ready at `now`. */
@@ -60,21 +62,21 @@ static inline void *fifo_peek(const struct fifo *f, uint64_t now)
 {
     if (f->rd_d == f->wr_q)
         return NULL;
-    const struct fifo_tok *t = &f->mem[f->rd_d & (f->depth - 1)];
+    const struct fifo_tok *t = &f->mem[f->rd_d & f->mask];
     return t->ready_at <= now ? t->p : NULL;
 }
 static inline void fifo_pop(struct fifo *f) { f->rd_d++; }
 /* The token at the head as of q (ready or not), NULL if empty: for next_event decisions. */
 static inline void *fifo_head_q(const struct fifo *f)
 {
-    return f->wr_q == f->rd_q ? NULL : f->mem[f->rd_q & (f->depth - 1)].p;
+    return f->wr_q == f->rd_q ? NULL : f->mem[f->rd_q & f->mask].p;
 }
 /* When the consumer can next take something: the head's ready_at, or SIM_NEVER if empty. */
 static inline uint64_t fifo_next_event(const struct fifo *f, uint64_t now)
 {
     if (f->wr_q == f->rd_q)
         return SIM_NEVER;
-    uint64_t t = f->mem[f->rd_q & (f->depth - 1)].ready_at;
+    uint64_t t = f->mem[f->rd_q & f->mask].ready_at;
     return t > now ? t : now;
 }
 static inline void fifo_commit(struct fifo *f)

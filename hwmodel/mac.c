@@ -70,11 +70,12 @@ void tx_mac_commit(void *self)
      * one 16-byte word, which stalls on store forwarding. */
     m->q.cur = m->d.cur;
     m->q.end = m->d.end;
-    uint32_t in_rd = m->in->rd_q, out_wr = m->out->wr_q;
-    fifo_commit(m->in);
-    fifo_commit(m->out);
-    m->moved = (uint8_t)((in_rd != m->in->rd_q ? TX_MAC_MOVED_IN : 0) |
-                         (out_wr != m->out->wr_q ? TX_MAC_MOVED_OUT : 0));
+    /* A pointer moves at this edge iff its d differs from its q before the commit. */
+    struct fifo *in = m->in, *out = m->out;
+    m->moved = (uint8_t)((in->rd_d != in->rd_q ? TX_MAC_MOVED_IN : 0) |
+                         (out->wr_d != out->wr_q ? TX_MAC_MOVED_OUT : 0));
+    fifo_commit(in);
+    fifo_commit(out);
 }
 
 uint64_t tx_mac_next_event(const void *self, uint64_t now)

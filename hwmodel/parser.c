@@ -51,8 +51,23 @@ static uint8_t rd_u8(struct rd *d, size_t off)
     return d->b[off];
 }
 
-static uint16_t rd_be16(struct rd *d, size_t off)
+/* Bytes [off, off + n) are all readable: one bound check and one `hi` update for the run,
+ * exactly what n rd_u8() calls would leave behind. */
+static inline bool rd_span(struct rd *d, size_t off, size_t n)
 {
+    if (!rd_have(d, off, n))
+        return false;
+    if (off + n > d->hi)
+        d->hi = off + n;
+    return true;
+}
+
+/* Runs that end past the limit fall back to byte reads, which flag it. Everything here
+ * inlines into the walk, so that `struct rd` lives in registers. */
+static inline uint16_t rd_be16(struct rd *d, size_t off)
+{
+    if (rd_span(d, off, 2))
+        return (uint16_t)(d->b[off] << 8 | d->b[off + 1]);
     uint16_t h = rd_u8(d, off);
     return (uint16_t)(h << 8 | rd_u8(d, off + 1));
 }
@@ -62,8 +77,12 @@ static uint32_t rd_be32(struct rd *d, size_t off)
     return (uint32_t)rd_be16(d, off) << 16 | rd_be16(d, off + 2);
 }
 
-static void rd_copy(struct rd *d, size_t off, uint8_t *dst, size_t n)
+static inline void rd_copy(struct rd *d, size_t off, uint8_t *dst, size_t n)
 {
+    if (rd_span(d, off, n)) {
+        memcpy(dst, d->b + off, n);
+        return;
+    }
     for (size_t i = 0; i < n; i++)
         dst[i] = rd_u8(d, off + i);
 }
@@ -254,12 +273,6 @@ enum parser_status parser_tx_plain(const uint8_t *buf, size_t len, struct parser
 enum parser_status parser_at(const uint8_t *buf, size_t len, size_t off, struct parser_result *r)
 {
     return walk(buf, len, off, false, r);
-}
-
-uint32_t parser_cycles(const struct parser_result *r)
-{
-    uint32_t c = (r->walked + PARSER_BEAT_BYTES - 1) / PARSER_BEAT_BYTES;
-    return c ? c : 1;
 }
 
 const char *parser_status_name(enum parser_status s)

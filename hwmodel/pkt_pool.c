@@ -8,7 +8,7 @@
 /* Metadata of a buffer nobody holds: frame start after the headroom, everything else 0.
  * Zeroed in unrolled 16-byte stores: gcc turns a memset of this size into `rep stosq`, whose
  * start-up cost was most of pkt_pool_put (the bytes written are the same). */
-static void pkt_pool_reset(struct pkt *p)
+static inline void pkt_pool_reset(struct pkt *p)
 {
     _Static_assert(sizeof(struct pkt) % 8 == 0, "struct pkt is zeroed in 8-byte units");
     enum { CHUNKS = sizeof(struct pkt) / 16 };
@@ -96,7 +96,8 @@ uint32_t pkt_pool_in_use(const struct pkt_pool *pp)
     return pp->count - pp->nfree - pp->npend;
 }
 
-void pkt_pool_commit(struct pkt_pool *pp)
+/* The part of pkt_pool_commit() that has work to do. */
+void pkt_pool_commit_puts(struct pkt_pool *pp)
 {
     for (uint32_t k = 0; k < pp->npend; k++) {
         uint32_t i = pp->pend_idx[k];

@@ -76,8 +76,20 @@ static inline int pkt_pool_index(const struct pkt_pool *pp, const struct pkt *p)
         return -1;
     return (int)((a - base) / sizeof(*p));
 }
-/* Clock edge: this cycle's puts join the free list. */
-void pkt_pool_commit(struct pkt_pool *pp);
+/* Index of a packet that is known to come from this pool (a pipeline block's packet, handed
+ * out by pkt_pool_get()): pointer arithmetic only, no checks. */
+static inline uint32_t pkt_pool_slot(const struct pkt_pool *pp, const struct pkt *p)
+{
+    return (uint32_t)(p - pp->pkts);
+}
+/* Clock edge: this cycle's puts join the free list. Inline: called at every dma step, and most
+ * steps have no put. */
+void pkt_pool_commit_puts(struct pkt_pool *pp);
+static inline void pkt_pool_commit(struct pkt_pool *pp)
+{
+    if (pp->npend)
+        pkt_pool_commit_puts(pp);
+}
 
 /* sim_block adapters: the pool has no eval work and never needs a cycle of its own. */
 void pkt_pool_eval(void *self, uint64_t now);

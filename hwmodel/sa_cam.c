@@ -285,10 +285,7 @@ int sa_cam_tx_del(struct sa_cam *c, uint32_t idx)
     return 0;
 }
 
-const struct sa_cam_tx_entry *sa_cam_tx_get(const struct sa_cam *c, uint32_t idx)
-{
-    return alloc_test(&c->tx_alloc, idx) ? &c->tx[idx] : NULL;
-}
+/* sa_cam_tx_get() is inline in sa_cam.h (the same test as alloc_test()). */
 
 /* ---- reports ---- */
 
@@ -302,10 +299,6 @@ uint32_t sa_cam_tx_count(const struct sa_cam *c)
     return c->tx_alloc.count;
 }
 
-uint32_t sa_cam_cycles(const struct sa_cam *c)
-{
-    return c->p.latency;
-}
 
 size_t sa_cam_bytes(const struct sa_cam *c)
 {

@@ -35,6 +35,7 @@
 #ifndef NICSIM_SA_CAM_H
 #define NICSIM_SA_CAM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -116,13 +117,21 @@ const struct sa_cam_rx_entry *sa_cam_rx_get(const struct sa_cam *c, uint32_t idx
 
 int sa_cam_tx_add(struct sa_cam *c, const struct sa_cam_tx_entry *e);
 int sa_cam_tx_del(struct sa_cam *c, uint32_t idx);
-/* TX lookup by offload handle: the entry, or NULL (NIC_TXS_NO_SA). */
-const struct sa_cam_tx_entry *sa_cam_tx_get(const struct sa_cam *c, uint32_t idx);
+/* TX lookup by offload handle: the entry, or NULL (NIC_TXS_NO_SA). Inline: once per TX packet. */
+static inline const struct sa_cam_tx_entry *sa_cam_tx_get(const struct sa_cam *c, uint32_t idx)
+{
+    const struct sa_cam_alloc *a = &c->tx_alloc;
+    bool used = idx < a->n && (a->used[idx / 64] >> (idx % 64) & 1);
+    return used ? &c->tx[idx] : NULL;
+}
 
 uint32_t sa_cam_rx_count(const struct sa_cam *c);
 uint32_t sa_cam_tx_count(const struct sa_cam *c);
 /* Lookup latency in cycles (fixed: a CAM). */
-uint32_t sa_cam_cycles(const struct sa_cam *c);
+static inline uint32_t sa_cam_cycles(const struct sa_cam *c)
+{
+    return c->p.latency;
+}
 /* Bytes the tables take (model memory report). */
 size_t sa_cam_bytes(const struct sa_cam *c);
 
