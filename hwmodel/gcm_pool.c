@@ -28,13 +28,15 @@ int gcm_pool_init(struct gcm_pool *gp, unsigned nunits, const struct gcm_unit_cf
             return -ENOMEM;
         }
         gp->unit[i]->in_drop_on_take = true; /* we never offer in a take cycle (free_unit) */
+        gp->unit[i]->out_valid_vec = &gp->out_valid;
+        gp->unit[i]->out_valid_bit = 1ull << i;
         gp->nunits = i + 1;
     }
     gp->in = in;
     gp->out = out;
     gp->dispatch = -1;
     gp->blk_unit0 = -1;
-    gp->watch = nunits >= 64 ? ~0ull : (1ull << nunits) - 1; /* reset: out.ready still low */
+    gp->unready = nunits >= 64 ? ~0ull : (1ull << nunits) - 1; /* reset: out.ready low */
     return 0;
 }
 
@@ -45,19 +47,6 @@ void gcm_pool_free(struct gcm_pool *gp)
     free(gp->rob);
     free(gp->rob_done);
     memset(gp, 0, sizeof(*gp));
-}
-
-/* The handshake bits of a unit's links (what gcm_unit_next_event reads of them). */
-static unsigned link_bits(const struct gcm_unit *u)
-{
-    return (unsigned)u->in.valid_q | (unsigned)u->in.ready_q << 1 |
-           (unsigned)u->out.valid_q << 2 | (unsigned)u->out.ready_q << 3;
-}
-
-/* No offer, nothing shown, out ready: what the pool's eval would only rewrite as it is. */
-static bool links_quiet(const struct gcm_unit *u)
-{
-    return !u->in.valid_q && !u->out.valid_q && u->out.ready_q;
 }
 
 /* A unit whose input link is free: ready (registered) and no offer pending. */
@@ -84,27 +73,17 @@ void gcm_pool_eval(void *self, uint64_t now)
     gp->dispatch = -1;
     gp->ndone = 0;
 
-    /* Collect finished jobs: the pool is always ready, its ROB entry is reserved. Only the
-     * links that hold something need the hold writes: on a link with neither valid high and
-     * ready already high they would rewrite the committed values (d == q), so `live` notes
-     * the links written this cycle and commit touches only those. */
-    uint64_t live = 0, collected = 0;
-    for (uint64_t m = gp->watch; m; m &= m - 1) { /* the others are quiet (see watch) */
-        unsigned i = (unsigned)__builtin_ctzll(m);
-        struct gcm_unit *u = gp->unit[i];
-        if (links_quiet(u))
-            continue;
-        live |= 1ull << i;
-        stream_hold_producer(&u->in);
-        u->out.ready_d = true;
-        if (stream_fire(&u->out)) {
-            gp->done_idx[gp->ndone++] = gp->unit_rob[i];
-            collected |= 1ull << i;
-        }
-    }
-    gp->collected = collected;
+    /* Collect finished jobs: the pool is always ready (from its first cycle on), and the
+     * job's ROB entry is reserved. The unit drops out.valid itself when the job leaves. */
+    for (uint64_t m = gp->out_valid & ~gp->unready; m; m &= m - 1)
+        gp->done_idx[gp->ndone++] = gp->unit_rob[__builtin_ctzll(m)];
+    /* Reset: out.ready rises in the pool's first cycle and stays high. */
+    for (uint64_t m = gp->unready; m; m &= m - 1)
+        gp->unit[__builtin_ctzll(m)]->out.ready_d = true;
 
-    /* Enter: one packet per cycle, if the ROB has room and, for a job, a unit is free. */
+    /* Enter: one packet per cycle, if the ROB has room and, for a job, a unit is free. The
+     * offer is our only write to a unit's in link: the unit drops in.valid itself when it
+     * takes the job (in_drop_on_take), and d equals q on the link otherwise. */
     struct pkt *head = fifo_peek(gp->in, now);
     if (head && gp->q.rob_tail - gp->q.rob_head < gp->rob_size) {
         int ui = head->job ? free_unit(gp) : -1;
@@ -117,14 +96,11 @@ void gcm_pool_eval(void *self, uint64_t now)
                 u->in.valid_d = true;
                 u->in.data_d = head->job;
                 gp->dispatch = ui;
-                live |= 1ull << ui;
             } else {
                 gp->enter_done = true;
             }
         }
     }
-
-    gp->live = live;
 
     /* Leave in entry order. */
     if (gp->q.rob_head != gp->q.rob_tail && gp->rob_done[gp->q.rob_head & mask] &&
@@ -165,30 +141,23 @@ void gcm_pool_commit(void *self)
     gp->enter = NULL;
     gp->ndone = 0;
     /* The unit owns its links, but a unit with nothing to do may be skipped by a sparse
-     * scheduler in the cycle we offer it a job: commit what we wrote (idempotent). What
-     * changed is noted for the scheduler's neighbour filter (a unit's next event reads only
-     * the handshake bits of its links and its own registers). */
-    uint64_t changed = 0, noisy = 0;
-    for (uint64_t m = gp->live; m; m &= m - 1) {
-        unsigned i = (unsigned)__builtin_ctzll(m);
-        struct gcm_unit *u = gp->unit[i];
-        unsigned before = link_bits(u);
-        stream_commit(&u->in);
-        stream_commit(&u->out);
-        if (link_bits(u) != before)
-            changed |= 1ull << i;
-        if (!links_quiet(u))
-            noisy |= 1ull << i;
+     * scheduler in the cycle we offer it a job: commit what we wrote (idempotent). Those are
+     * the only link changes a unit that does not step itself sees, so they are what the
+     * neighbour filter must refresh (a unit's next event reads only the handshake bits of its
+     * links and its own registers; a unit that stepped is refreshed anyway). */
+    uint64_t changed = gp->unready;
+    for (uint64_t m = gp->unready; m; m &= m - 1) {
+        struct gcm_unit *u = gp->unit[__builtin_ctzll(m)];
+        u->out.ready_q = u->out.ready_d;
+    }
+    gp->unready = 0;
+    if (gp->dispatch >= 0) {
+        struct gcm_unit *u = gp->unit[gp->dispatch];
+        u->in.valid_q = u->in.valid_d;
+        u->in.data_q = u->in.data_d;
+        changed |= 1ull << gp->dispatch;
     }
     gp->links_changed = changed;
-    /* A job offered stays held until it is collected (a unit may be offered a new job in the
-     * cycle its last one leaves); a unit that holds none and whose links are quiet now stays
-     * quiet until it is offered one. Units outside `live` were quiet and were not offered. */
-    gp->held &= ~gp->collected;
-    if (gp->dispatch >= 0)
-        gp->held |= 1ull << gp->dispatch;
-    gp->watch = gp->held | noisy;
-    gp->collected = 0;
     gp->dispatch = -1;
     uint32_t in_wr = gp->in->wr_q, in_rd = gp->in->rd_q;
     uint32_t out_wr = gp->out->wr_q, out_rd = gp->out->rd_q;
@@ -231,13 +200,10 @@ void gcm_pool_set_fifo_peers(struct gcm_pool *gp, uint32_t in_peers, uint32_t ou
 uint64_t gcm_pool_next_event(const void *self, uint64_t now)
 {
     const struct gcm_pool *gp = self;
-    for (uint64_t m = gp->watch; m; m &= m - 1) { /* the others show and take nothing */
-        const struct gcm_unit *u = gp->unit[(unsigned)__builtin_ctzll(m)];
-        /* A job leaving. Our offer being taken is no event of ours: the unit, which steps
-         * then, drops in.valid itself (in_drop_on_take), as our eval would. */
-        if (u->out.valid_q)
-            return now;
-    }
+    /* A job leaving a unit. Our offer being taken is no event of ours: the unit, which steps
+     * then, drops in.valid itself (in_drop_on_take). */
+    if (gp->out_valid)
+        return now;
     uint32_t mask = gp->rob_size - 1;
     if (gp->q.rob_head != gp->q.rob_tail && gp->rob_done[gp->q.rob_head & mask] &&
         fifo_count_q(gp->out) < gp->out->depth)

@@ -52,24 +52,20 @@ struct gcm_pool {
     uint64_t now_e;
     /* sparse scheduling: what the last commit changed, for the neighbour filter */
     int blk_unit0;               /* scheduler index of unit[0] (units follow in order), -1 */
-    uint64_t links_changed;      /* bit i: unit i's stream registers changed              */
+    uint64_t links_changed;      /* bit i: our commit changed unit i's stream registers   */
     bool fifos_changed;          /* in or out FIFO pointers changed                       */
     bool in_changed, out_changed; /* ... which of them                                      */
     uint32_t in_peers, out_peers; /* scheduler masks of the blocks at the other end of in and
                                   * out (gcm_pool_set_fifo_peers); both 0 = not known      */
-    uint64_t live;               /* bit i: unit i's links written by this cycle's eval     */
-    /* Units whose links can be other than quiet (no offer, nothing shown, out ready): those
-     * holding a job (dispatched, not yet collected) and those not yet seen quiet since reset.
-     * A unit outside this set changes no link until the pool offers it a job, so the passes
-     * over the units visit only these (registers of the pool, not of the design: a cache of
-     * what the link registers already say). */
-    uint64_t held;               /* bit i: unit i was offered a job not yet collected      */
-    uint64_t watch;              /* held | units whose links were not quiet at the last commit */
-    uint64_t collected;          /* commit action: units whose job left this cycle         */
+    /* Bit i mirrors unit i's out.valid_q (the unit keeps it, gcm_unit.out_valid_vec): the
+     * jobs shown for collection, read with one load instead of one per unit. */
+    uint64_t out_valid;
+    uint64_t unready;            /* units whose out.ready the pool has not raised yet (reset) */
 };
 
 /* 0, -EINVAL, -ENOMEM. The pool creates its units with `ucfg`; rob_entries >= packets in
- * flight in this direction (the packet pool size is a safe value). */
+ * flight in this direction (the packet pool size is a safe value). The units point back at
+ * gp (out_valid), so gp must not move after this call. */
 int gcm_pool_init(struct gcm_pool *gp, unsigned nunits, const struct gcm_unit_cfg *ucfg,
                   uint32_t rob_entries, struct fifo *in, struct fifo *out);
 void gcm_pool_free(struct gcm_pool *gp);
