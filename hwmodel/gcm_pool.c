@@ -37,6 +37,7 @@ int gcm_pool_init(struct gcm_pool *gp, unsigned nunits, const struct gcm_unit_cf
     gp->dispatch = -1;
     gp->blk_unit0 = -1;
     gp->unready = nunits >= 64 ? ~0ull : (1ull << nunits) - 1; /* reset: out.ready low */
+    gp->nbr_keep = ~0u;
     return 0;
 }
 
@@ -103,18 +104,35 @@ void gcm_pool_eval(void *self, uint64_t now)
     }
 
     /* Leave in entry order. */
-    if (gp->q.rob_head != gp->q.rob_tail && gp->rob_done[gp->q.rob_head & mask] &&
-        fifo_can_push(gp->out)) {
+    if (gp->head_done && fifo_can_push(gp->out)) {
         fifo_push(gp->out, gp->rob[gp->q.rob_head & mask], now);
         gp->d.rob_head = gp->q.rob_head + 1;
     }
 }
 
+/* Trace lines, out of line: the commit only tests trace_on (no varargs set-up when off). */
+static __attribute__((noinline, cold)) void trace_enter(const struct gcm_pool *gp)
+{
+    trace_event(*gp->trace, gp->tblock, gp->now_e, "pkt %u %s", gp->enter->id,
+                gp->dispatch >= 0 ? "to engine" : "bypass");
+}
+
+static __attribute__((noinline, cold)) void trace_done(const struct gcm_pool *gp,
+                                                       const struct pkt *p)
+{
+    const struct gcm_job *job = p->job;
+    trace_event(*gp->trace, gp->tblock, gp->now_e, "pkt %u done icv_ok %d err %d in %llu cycles",
+                p->id, job->icv_ok, job->err, (unsigned long long)(job->t_done - job->t_start));
+}
+
 void gcm_pool_commit(void *self)
 {
     struct gcm_pool *gp = self;
-    uint32_t mask = gp->rob_size - 1;
+    const uint32_t mask = gp->rob_size - 1;
+    const bool tracing = gp->trace && trace_on(*gp->trace, gp->tblock);
 
+    /* rob_done is 1 only for finished entries in flight: cleared when the entry leaves, so
+     * the entry at rob_head is finished exactly when its flag is set (see head_done). */
     if (gp->d.rob_head != gp->q.rob_head)
         gp->rob_done[gp->q.rob_head & mask] = 0;
     if (gp->enter) {
@@ -122,29 +140,27 @@ void gcm_pool_commit(void *self)
         gp->rob_done[gp->q.rob_tail & mask] = gp->enter_done;
         if (gp->dispatch >= 0)
             gp->unit_rob[gp->dispatch] = gp->q.rob_tail;
-        if (gp->trace && trace_on(*gp->trace, gp->tblock)) /* no varargs call when off */
-            trace_event(*gp->trace, gp->tblock, gp->now_e, "pkt %u %s", gp->enter->id,
-                        gp->dispatch >= 0 ? "to engine" : "bypass");
+        if (tracing)
+            trace_enter(gp);
     }
     for (uint32_t i = 0; i < gp->ndone; i++) {
-        uint32_t idx = gp->done_idx[i] & mask;
-        struct gcm_job *job = gp->rob[idx]->job;
+        const uint32_t idx = gp->done_idx[i] & mask;
+        const struct pkt *p = gp->rob[idx];
+        const struct gcm_job *job = p->job;
         gp->busy_cycles += job->t_done - job->t_start;
-        if (gp->trace && trace_on(*gp->trace, gp->tblock))
-            trace_event(*gp->trace, gp->tblock, gp->now_e, "pkt %u done icv_ok %d err %d in %llu cycles",
-                        gp->rob[idx]->id, job->icv_ok, job->err,
-                        (unsigned long long)(job->t_done - job->t_start));
+        if (tracing)
+            trace_done(gp, p);
         gp->rob_done[idx] = 1;
     }
-    gp->q.rob_head = gp->d.rob_head; /* member by member: see tx_mac_commit */
+    const uint32_t head = gp->d.rob_head;
+    gp->q.rob_head = head; /* member by member: see tx_mac_commit */
     gp->q.rob_tail = gp->d.rob_tail;
-    gp->enter = NULL;
-    gp->ndone = 0;
     /* The unit owns its links, but a unit with nothing to do may be skipped by a sparse
      * scheduler in the cycle we offer it a job: commit what we wrote (idempotent). Those are
      * the only link changes a unit that does not step itself sees, so they are what the
      * neighbour filter must refresh (a unit's next event reads only the handshake bits of its
-     * links and its own registers; a unit that stepped is refreshed anyway). */
+     * links and its own registers; a unit that stepped is refreshed anyway). eval sets enter,
+     * ndone and dispatch afresh every cycle. */
     uint64_t changed = gp->unready;
     for (uint64_t m = gp->unready; m; m &= m - 1) {
         struct gcm_unit *u = gp->unit[__builtin_ctzll(m)];
@@ -158,37 +174,41 @@ void gcm_pool_commit(void *self)
         changed |= 1ull << gp->dispatch;
     }
     gp->links_changed = changed;
-    gp->dispatch = -1;
-    uint32_t in_wr = gp->in->wr_q, in_rd = gp->in->rd_q;
-    uint32_t out_wr = gp->out->wr_q, out_rd = gp->out->rd_q;
-    fifo_commit(gp->in);
-    fifo_commit(gp->out);
-    /* From locals: reading back the two flags just stored made gcc load them as one word,
-     * which stalls on store forwarding. */
-    bool in_ch = in_wr != gp->in->wr_q || in_rd != gp->in->rd_q;
-    bool out_ch = out_wr != gp->out->wr_q || out_rd != gp->out->rd_q;
+    /* What moved is read from d != q before the FIFO commits; the flags are stored from
+     * locals (reading back two just-stored flags made gcc load them as one word, which stalls
+     * on store forwarding). */
+    struct fifo *in = gp->in, *out = gp->out;
+    const bool in_ch = ((in->wr_d ^ in->wr_q) | (in->rd_d ^ in->rd_q)) != 0;
+    const bool out_ch = ((out->wr_d ^ out->wr_q) | (out->rd_d ^ out->rd_q)) != 0;
+    fifo_commit(in);
+    fifo_commit(out);
     gp->in_changed = in_ch;
     gp->out_changed = out_ch;
-    gp->fifos_changed = in_ch || out_ch;
+    gp->fifos_changed = in_ch | out_ch;
+    /* The neighbour filter's answer, decided here once rather than in every filter call. */
+    uint32_t keep = ~0u; /* unit indices unknown (not added to a sim): every neighbour */
+    if (gp->blk_unit0 >= 0) {
+        /* unit i is block blk_unit0 + i (all below SIM_MAX_BLOCKS, sim_add checked it) */
+        keep = (uint32_t)(changed << gp->blk_unit0);
+        if (gp->in_peers | gp->out_peers) {
+            keep |= (in_ch ? gp->in_peers : 0) | (out_ch ? gp->out_peers : 0);
+        } else if (in_ch | out_ch) {
+            const uint64_t low = gp->nunits >= 64 ? ~0ull : (1ull << gp->nunits) - 1;
+            keep |= ~(uint32_t)(low << gp->blk_unit0);
+        }
+    }
+    gp->nbr_keep = keep;
+    gp->head_done = gp->rob_done[head & mask];
 }
 
 /* Neighbours whose next event the pool's last step may have changed: the units whose link
- * handshake bits changed at its commit, and the FIFO neighbours (esp_tx / tx_mac side) when a
- * FIFO pointer changed. Anything not recognised as a unit is treated as a FIFO neighbour. */
+ * handshake bits its commit changed, and the FIFO neighbours (esp_tx / tx_mac side) when a FIFO
+ * pointer changed; anything not recognised as a unit is treated as a FIFO neighbour. The commit
+ * works the mask out (nbr_keep). */
 static uint32_t pool_neighbours(void *self, uint32_t adj)
 {
     const struct gcm_pool *gp = self;
-    if (gp->blk_unit0 < 0)
-        return adj;
-    /* unit i is block blk_unit0 + i (all below SIM_MAX_BLOCKS, sim_add checked it) */
-    uint64_t low = gp->nunits >= 64 ? ~0ull : (1ull << gp->nunits) - 1;
-    uint32_t units = (uint32_t)(low << gp->blk_unit0);
-    uint32_t keep = (uint32_t)((gp->links_changed & low) << gp->blk_unit0);
-    if (gp->in_peers | gp->out_peers)
-        keep |= (gp->in_changed ? gp->in_peers : 0) | (gp->out_changed ? gp->out_peers : 0);
-    else if (gp->fifos_changed)
-        keep |= adj & ~units;
-    return adj & keep;
+    return adj & gp->nbr_keep;
 }
 
 void gcm_pool_set_fifo_peers(struct gcm_pool *gp, uint32_t in_peers, uint32_t out_peers)
@@ -204,9 +224,7 @@ uint64_t gcm_pool_next_event(const void *self, uint64_t now)
      * then, drops in.valid itself (in_drop_on_take). */
     if (gp->out_valid)
         return now;
-    uint32_t mask = gp->rob_size - 1;
-    if (gp->q.rob_head != gp->q.rob_tail && gp->rob_done[gp->q.rob_head & mask] &&
-        fifo_count_q(gp->out) < gp->out->depth)
+    if (gp->head_done && fifo_count_q(gp->out) < gp->out->depth)
         return now;
     const struct pkt *head = fifo_head_q(gp->in);
     if (!head || gp->q.rob_tail - gp->q.rob_head >= gp->rob_size)

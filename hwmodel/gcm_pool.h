@@ -35,7 +35,8 @@ struct gcm_pool {
     unsigned nunits;
     struct fifo *in, *out;
     struct pkt **rob;            /* rob_size entries */
-    uint8_t *rob_done;           /* 1 when the entry's packet is finished (written at commit) */
+    uint8_t *rob_done;           /* 1 when the entry's packet is finished (written at commit;
+                                  * 0 for the entries not in flight)                       */
     uint32_t rob_size;           /* power of two */
     struct gcm_pool_regs q, d;
     /* commit actions decided in eval */
@@ -57,6 +58,11 @@ struct gcm_pool {
     bool in_changed, out_changed; /* ... which of them                                      */
     uint32_t in_peers, out_peers; /* scheduler masks of the blocks at the other end of in and
                                   * out (gcm_pool_set_fifo_peers); both 0 = not known      */
+    uint32_t nbr_keep;           /* the neighbour filter's mask, worked out by the commit   */
+    /* The ROB head entry is in flight and finished (rob_done[rob_head_q], which is 0 outside
+     * the entries in flight): a function of q and rob_done, both changed only at the pool's
+     * clock edge, so the commit works it out once for the next eval and every next_event. */
+    bool head_done;
     /* Bit i mirrors unit i's out.valid_q (the unit keeps it, gcm_unit.out_valid_vec): the
      * jobs shown for collection, read with one load instead of one per unit. */
     uint64_t out_valid;
