@@ -118,22 +118,23 @@ static int fast_rekey(struct gcm_unit *u, const struct gcm_job *j, const struct 
     return 0;
 }
 
-/* Results go to the unit's registers (q.tag, q.icv_ok, q.err), to the job buffer in place
+/* Run at the clock edge of the take, before d is copied to q: results go to the unit's
+ * registers (d.tag, d.icv_ok, d.err, so q has them after the edge), to the job buffer in place
  * (encrypt) or to the hold buffer (decrypt); nothing reaches the job's result fields before it
  * leaves. */
 static void fast_run(struct gcm_unit *u, struct gcm_job *j)
 {
-    const struct key_ram_slot *s = u->q.slot;
-    struct gcm_unit_regs *q = &u->q;
+    const struct key_ram_slot *s = u->d.slot;
+    struct gcm_unit_regs *d = &u->d;
     EVP_CIPHER_CTX *x = u->evp;
     uint8_t nonce[12];
     int n = 0, ok = 1;
     memcpy(nonce, s->salt, 4);
     memcpy(nonce + 4, j->iv, 8);
-    memset(q->tag, 0, sizeof(q->tag));
-    q->icv_ok = false;
+    memset(d->tag, 0, sizeof(d->tag));
+    d->icv_ok = false;
     if (fast_rekey(u, j, s) != 0) {
-        q->err = -EIO;
+        d->err = -EIO;
         return;
     }
     uint8_t *dst = j->decrypt ? u->hold : j->data;
@@ -143,7 +144,7 @@ static void fast_run(struct gcm_unit *u, struct gcm_job *j)
         ok &= EVP_CipherUpdate(x, dst, &n, j->data, (int)j->len) == 1;
     if (!ok) {
         u->evp_keyed = false;
-        q->err = -EIO;
+        d->err = -EIO;
         return;
     }
     if (!j->decrypt) {
@@ -152,25 +153,25 @@ static void fast_run(struct gcm_unit *u, struct gcm_job *j)
         ok &= EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_GCM_GET_TAG, 16, tag) == 1;
         if (!ok) {
             u->evp_keyed = false;
-            q->err = -EIO;
+            d->err = -EIO;
             return;
         }
-        icv_copy(q->tag, tag, j->icv_len);
-        q->icv_ok = true;
+        icv_copy(d->tag, tag, j->icv_len);
+        d->icv_ok = true;
     } else {
         if (EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_GCM_SET_TAG, j->icv_len, j->icv) != 1) {
             u->evp_keyed = false;
-            q->err = -EIO;
+            d->err = -EIO;
             return;
         }
         uint8_t fin[16];
-        q->icv_ok = EVP_CipherFinal_ex(x, fin, &n) == 1; /* 0 = tag mismatch */
+        d->icv_ok = EVP_CipherFinal_ex(x, fin, &n) == 1; /* 0 = tag mismatch */
     }
 }
 
 /* Register copies member by member: gcc compiles the 56-byte struct assignment (and the
  * memset on a take) to `rep movsq` / `rep stosq`, whose start-up cost was a visible part of the
- * unit's eval and commit (three each per packet). Not in wide words either: commit copies d
+ * unit's commit (three per packet). Not in wide words either: commit copies d
  * right after eval wrote some of its members with narrow stores, and a load wider than such a
  * store stalls on store forwarding. gcc merges adjacent member copies into 16-byte moves (it
  * did so for cur + slot), hence the empty asm between them: it only keeps the accesses apart. */
@@ -263,7 +264,12 @@ void gcm_unit_eval(struct gcm_unit *u, uint64_t now)
     struct gcm_unit_regs *d = &u->d;
     stream_hold_consumer(&u->in);
     stream_hold_producer(&u->out);
-    regs_copy(d, q);
+    /* No d = q copy: d already equals q (commit copies all of d, the edge's results included,
+     * and nothing else writes q). */
+#ifdef GCM_UNIT_CHECK_DQ
+    if (memcmp(d, q, sizeof(*q)))
+        abort();
+#endif
     u->start_job = u->leave_job = NULL;
     u->wr_e = false;
     u->now_e = now;
@@ -339,13 +345,13 @@ void gcm_unit_commit(struct gcm_unit *u)
         u->be.commit(u->be.ctx, &u->eng);
     else if (bit)
         gcm_engine_commit(&u->eng);
-    regs_copy(&u->q, &u->d);
     if (u->start_job) {
         u->start_job->t_start = u->now_e;
-        if (!bit && !u->q.err)
+        if (!bit && !u->d.err)
             fast_run(u, u->start_job);
         u->start_job = NULL;
     }
+    regs_copy(&u->q, &u->d);
     if (u->leave_job) {
         leave(u, u->leave_job);
         u->leave_job = NULL;
