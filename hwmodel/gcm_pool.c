@@ -66,8 +66,11 @@ void gcm_pool_eval(void *self, uint64_t now)
     struct gcm_pool *gp = self;
     uint32_t mask = gp->rob_size - 1;
 
-    gp->d.rob_head = gp->q.rob_head; /* member by member: see tx_mac_commit */
-    gp->d.rob_tail = gp->q.rob_tail;
+    /* No d = q copy: d equals q here (the commit copies d to q, nothing else writes q). */
+#ifdef GCM_POOL_CHECK_DQ
+    if (gp->d.rob_head != gp->q.rob_head || gp->d.rob_tail != gp->q.rob_tail)
+        abort();
+#endif
     gp->now_e = now;
     gp->enter = NULL;
     gp->enter_done = false;
@@ -152,8 +155,11 @@ void gcm_pool_commit(void *self)
             trace_done(gp, p);
         gp->rob_done[idx] = 1;
     }
+    /* One pointer at a time: gcc merges the pair into one 8-byte move, and eval has just
+     * written one of them with a 4-byte store (a wider load stalls on store forwarding). */
     const uint32_t head = gp->d.rob_head;
-    gp->q.rob_head = head; /* member by member: see tx_mac_commit */
+    gp->q.rob_head = head;
+    __asm__ volatile("" ::: "memory");
     gp->q.rob_tail = gp->d.rob_tail;
     /* The unit owns its links, but a unit with nothing to do may be skipped by a sparse
      * scheduler in the cycle we offer it a job: commit what we wrote (idempotent). Those are
