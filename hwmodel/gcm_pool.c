@@ -128,22 +128,28 @@ static __attribute__((noinline, cold)) void trace_done(const struct gcm_pool *gp
                 p->id, job->icv_ok, job->err, (unsigned long long)(job->t_done - job->t_start));
 }
 
+static inline bool tracing(const struct gcm_pool *gp)
+{
+    return gp->trace && trace_on(*gp->trace, gp->tblock);
+}
+
 void gcm_pool_commit(void *self)
 {
     struct gcm_pool *gp = self;
     const uint32_t mask = gp->rob_size - 1;
-    const bool tracing = gp->trace && trace_on(*gp->trace, gp->tblock);
+    const uint32_t head = gp->d.rob_head;
+    const bool left = head != gp->q.rob_head; /* pushed the ROB head to out */
 
     /* rob_done is 1 only for finished entries in flight: cleared when the entry leaves, so
      * the entry at rob_head is finished exactly when its flag is set (see head_done). */
-    if (gp->d.rob_head != gp->q.rob_head)
+    if (left)
         gp->rob_done[gp->q.rob_head & mask] = 0;
     if (gp->enter) {
         gp->rob[gp->q.rob_tail & mask] = gp->enter;
         gp->rob_done[gp->q.rob_tail & mask] = gp->enter_done;
         if (gp->dispatch >= 0)
             gp->unit_rob[gp->dispatch] = gp->q.rob_tail;
-        if (tracing)
+        if (tracing(gp))
             trace_enter(gp);
     }
     for (uint32_t i = 0; i < gp->ndone; i++) {
@@ -151,13 +157,12 @@ void gcm_pool_commit(void *self)
         const struct pkt *p = gp->rob[idx];
         const struct gcm_job *job = p->job;
         gp->busy_cycles += job->t_done - job->t_start;
-        if (tracing)
+        if (tracing(gp))
             trace_done(gp, p);
         gp->rob_done[idx] = 1;
     }
     /* One pointer at a time: gcc merges the pair into one 8-byte move, and eval has just
      * written one of them with a 4-byte store (a wider load stalls on store forwarding). */
-    const uint32_t head = gp->d.rob_head;
     gp->q.rob_head = head;
     __asm__ volatile("" ::: "memory");
     gp->q.rob_tail = gp->d.rob_tail;
@@ -180,14 +185,12 @@ void gcm_pool_commit(void *self)
         changed |= 1ull << gp->dispatch;
     }
     gp->links_changed = changed;
-    /* What moved is read from d != q before the FIFO commits; the flags are stored from
-     * locals (reading back two just-stored flags made gcc load them as one word, which stalls
-     * on store forwarding). */
-    struct fifo *in = gp->in, *out = gp->out;
-    const bool in_ch = ((in->wr_d ^ in->wr_q) | (in->rd_d ^ in->rd_q)) != 0;
-    const bool out_ch = ((out->wr_d ^ out->wr_q) | (out->rd_d ^ out->rd_q)) != 0;
-    fifo_commit(in);
-    fifo_commit(out);
+    fifo_commit(gp->in);
+    fifo_commit(gp->out);
+    /* Our own moves (a pop from in, a push to out): a move of the other end is that block's
+     * step, and it is refreshed anyway. Stored from locals: reading back two just-stored flags
+     * made gcc load them as one word, which stalls on store forwarding. */
+    const bool in_ch = gp->enter != NULL, out_ch = left;
     gp->in_changed = in_ch;
     gp->out_changed = out_ch;
     gp->fifos_changed = in_ch | out_ch;
@@ -208,8 +211,9 @@ void gcm_pool_commit(void *self)
 }
 
 /* Neighbours whose next event the pool's last step may have changed: the units whose link
- * handshake bits its commit changed, and the FIFO neighbours (esp_tx / tx_mac side) when a FIFO
- * pointer changed; anything not recognised as a unit is treated as a FIFO neighbour. The commit
+ * handshake bits its commit changed, and the FIFO neighbours (esp_tx / tx_mac side) when the
+ * pool moved its end of their FIFO; anything not recognised as a unit is treated as a FIFO
+ * neighbour. The commit
  * works the mask out (nbr_keep). */
 static uint32_t pool_neighbours(void *self, uint32_t adj)
 {

@@ -54,7 +54,7 @@ struct gcm_pool {
     /* sparse scheduling: what the last commit changed, for the neighbour filter */
     int blk_unit0;               /* scheduler index of unit[0] (units follow in order), -1 */
     uint64_t links_changed;      /* bit i: our commit changed unit i's stream registers   */
-    bool fifos_changed;          /* in or out FIFO pointers changed                       */
+    bool fifos_changed;          /* the pool moved its end of in or out (pop / push)       */
     bool in_changed, out_changed; /* ... which of them                                      */
     uint32_t in_peers, out_peers; /* scheduler masks of the blocks at the other end of in and
                                   * out (gcm_pool_set_fifo_peers); both 0 = not known      */
