@@ -113,24 +113,30 @@ void gcm_pool_eval(void *self, uint64_t now)
     }
 }
 
-/* Trace lines, out of line: the commit only tests trace_on (no varargs set-up when off). */
-static __attribute__((noinline, cold)) void trace_enter(const struct gcm_pool *gp)
+/* The commit's trace lines (entry, then the jobs collected), out of line and after the
+ * commit's work, so that the commit itself calls nothing and saves fewer registers. */
+static __attribute__((noinline, cold)) void trace_commit(const struct gcm_pool *gp)
 {
-    trace_event(*gp->trace, gp->tblock, gp->now_e, "pkt %u %s", gp->enter->id,
-                gp->dispatch >= 0 ? "to engine" : "bypass");
+    const uint32_t mask = gp->rob_size - 1;
+    if (gp->enter)
+        trace_event(*gp->trace, gp->tblock, gp->now_e, "pkt %u %s", gp->enter->id,
+                    gp->dispatch >= 0 ? "to engine" : "bypass");
+    for (uint32_t i = 0; i < gp->ndone; i++) {
+        const struct pkt *p = gp->rob[gp->done_idx[i] & mask];
+        const struct gcm_job *job = p->job;
+        trace_event(*gp->trace, gp->tblock, gp->now_e,
+                    "pkt %u done icv_ok %d err %d in %llu cycles", p->id, job->icv_ok, job->err,
+                    (unsigned long long)(job->t_done - job->t_start));
+    }
 }
 
-static __attribute__((noinline, cold)) void trace_done(const struct gcm_pool *gp,
-                                                       const struct pkt *p)
+/* Reset: our first commit raises every unit's out.ready (eval wrote ready_d). */
+static __attribute__((noinline, cold)) void commit_ready(struct gcm_pool *gp)
 {
-    const struct gcm_job *job = p->job;
-    trace_event(*gp->trace, gp->tblock, gp->now_e, "pkt %u done icv_ok %d err %d in %llu cycles",
-                p->id, job->icv_ok, job->err, (unsigned long long)(job->t_done - job->t_start));
-}
-
-static inline bool tracing(const struct gcm_pool *gp)
-{
-    return gp->trace && trace_on(*gp->trace, gp->tblock);
+    for (uint64_t m = gp->unready; m; m &= m - 1) {
+        struct gcm_unit *u = gp->unit[__builtin_ctzll(m)];
+        u->out.ready_q = u->out.ready_d;
+    }
 }
 
 void gcm_pool_commit(void *self)
@@ -149,16 +155,11 @@ void gcm_pool_commit(void *self)
         gp->rob_done[gp->q.rob_tail & mask] = gp->enter_done;
         if (gp->dispatch >= 0)
             gp->unit_rob[gp->dispatch] = gp->q.rob_tail;
-        if (tracing(gp))
-            trace_enter(gp);
     }
     for (uint32_t i = 0; i < gp->ndone; i++) {
         const uint32_t idx = gp->done_idx[i] & mask;
-        const struct pkt *p = gp->rob[idx];
-        const struct gcm_job *job = p->job;
+        const struct gcm_job *job = gp->rob[idx]->job;
         gp->busy_cycles += job->t_done - job->t_start;
-        if (tracing(gp))
-            trace_done(gp, p);
         gp->rob_done[idx] = 1;
     }
     /* One pointer at a time: gcc merges the pair into one 8-byte move, and eval has just
@@ -173,11 +174,10 @@ void gcm_pool_commit(void *self)
      * links and its own registers; a unit that stepped is refreshed anyway). eval sets enter,
      * ndone and dispatch afresh every cycle. */
     uint64_t changed = gp->unready;
-    for (uint64_t m = gp->unready; m; m &= m - 1) {
-        struct gcm_unit *u = gp->unit[__builtin_ctzll(m)];
-        u->out.ready_q = u->out.ready_d;
+    if (changed) {
+        commit_ready(gp);
+        gp->unready = 0;
     }
-    gp->unready = 0;
     if (gp->dispatch >= 0) {
         struct gcm_unit *u = gp->unit[gp->dispatch];
         u->in.valid_q = u->in.valid_d;
@@ -208,6 +208,8 @@ void gcm_pool_commit(void *self)
     }
     gp->nbr_keep = keep;
     gp->head_done = gp->rob_done[head & mask];
+    if ((in_ch || gp->ndone) && gp->trace && trace_on(*gp->trace, gp->tblock))
+        trace_commit(gp); /* no varargs set-up when tracing is off */
 }
 
 /* Neighbours whose next event the pool's last step may have changed: the units whose link
