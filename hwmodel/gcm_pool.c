@@ -73,7 +73,6 @@ void gcm_pool_eval(void *self, uint64_t now)
 #endif
     gp->now_e = now;
     gp->enter = NULL;
-    gp->enter_done = false;
     gp->dispatch = -1;
     gp->ndone = 0;
 
@@ -94,14 +93,13 @@ void gcm_pool_eval(void *self, uint64_t now)
         if (!head->job || ui >= 0) {
             fifo_pop(gp->in);
             gp->enter = head;
+            gp->enter_done = !head->job;
             gp->d.rob_tail = gp->q.rob_tail + 1;
             if (head->job) {
                 struct gcm_unit *u = gp->unit[ui];
                 u->in.valid_d = true;
                 u->in.data_d = head->job;
                 gp->dispatch = ui;
-            } else {
-                gp->enter_done = true;
             }
         }
     }

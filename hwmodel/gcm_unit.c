@@ -390,10 +390,8 @@ void gcm_unit_commit(struct gcm_unit *u)
         leave(u, u->leave_job);
         u->leave_job = NULL;
     }
-    if (u->out.valid_d != u->out.valid_q && u->out_valid_vec) {
-        const uint64_t v = *u->out_valid_vec & ~u->out_valid_bit;
-        *u->out_valid_vec = u->out.valid_d ? v | u->out_valid_bit : v;
-    }
+    if (u->out.valid_d != u->out.valid_q && u->out_valid_vec)
+        *u->out_valid_vec ^= u->out_valid_bit; /* the bit follows out.valid_q */
     stream_commit(&u->in);
     stream_commit(&u->out);
 }
