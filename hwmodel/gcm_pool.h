@@ -51,7 +51,8 @@ struct gcm_pool {
     struct trace *const *trace;  /* event trace of the device (may point at NULL) */
     enum trace_block tblock;
     uint64_t now_e;
-    /* sparse scheduling: what the last commit changed, for the neighbour filter */
+    /* sparse scheduling: what the last commit changed, of which it makes the neighbour
+     * filter's mask (nbr_keep) */
     int blk_unit0;               /* scheduler index of unit[0] (units follow in order), -1 */
     uint64_t links_changed;      /* bit i: our commit changed unit i's stream registers   */
     bool fifos_changed;          /* the pool moved its end of in or out (pop / push)       */

@@ -171,10 +171,10 @@ static void fast_run(struct gcm_unit *u, struct gcm_job *j)
 
 /* Register copies member by member: gcc compiles the 56-byte struct assignment (and the
  * memset on a take) to `rep movsq` / `rep stosq`, whose start-up cost was a visible part of the
- * unit's commit (three per packet). Not in wide words either: commit copies d
- * right after eval wrote some of its members with narrow stores, and a load wider than such a
- * store stalls on store forwarding. gcc merges adjacent member copies into 16-byte moves (it
- * did so for cur + slot), hence the empty asm between them: it only keeps the accesses apart. */
+ * unit's commit (three per packet). Not in wide words either: commit copies d right after eval
+ * wrote some of its members with narrow stores, and a load wider than such a store stalls on
+ * store forwarding. gcc merges adjacent member copies into 16-byte moves (it did so for cur +
+ * slot), hence the empty asm between them: it only keeps the accesses apart. */
 #define REGS_APART() __asm__ volatile("" ::: "memory")
 /* cur and fin: the registers every cycle of a job may change. */
 static inline void regs_copy_ctrl(struct gcm_unit_regs *dst, const struct gcm_unit_regs *src)
