@@ -28,13 +28,16 @@ int gcm_pool_init(struct gcm_pool *gp, unsigned nunits, const struct gcm_unit_cf
             return -ENOMEM;
         }
         gp->unit[i]->in_drop_on_take = true; /* we never offer in a take cycle (free_unit) */
+        gp->unit[i]->out_valid_vec = &gp->out_valid;
+        gp->unit[i]->out_valid_bit = 1ull << i;
         gp->nunits = i + 1;
     }
     gp->in = in;
     gp->out = out;
     gp->dispatch = -1;
     gp->blk_unit0 = -1;
-    gp->watch = nunits >= 64 ? ~0ull : (1ull << nunits) - 1; /* reset: out.ready still low */
+    gp->unready = nunits >= 64 ? ~0ull : (1ull << nunits) - 1; /* reset: out.ready low */
+    gp->nbr_keep = ~0u;
     return 0;
 }
 
@@ -45,19 +48,6 @@ void gcm_pool_free(struct gcm_pool *gp)
     free(gp->rob);
     free(gp->rob_done);
     memset(gp, 0, sizeof(*gp));
-}
-
-/* The handshake bits of a unit's links (what gcm_unit_next_event reads of them). */
-static unsigned link_bits(const struct gcm_unit *u)
-{
-    return (unsigned)u->in.valid_q | (unsigned)u->in.ready_q << 1 |
-           (unsigned)u->out.valid_q << 2 | (unsigned)u->out.ready_q << 3;
-}
-
-/* No offer, nothing shown, out ready: what the pool's eval would only rewrite as it is. */
-static bool links_quiet(const struct gcm_unit *u)
-{
-    return !u->in.valid_q && !u->out.valid_q && u->out.ready_q;
 }
 
 /* A unit whose input link is free: ready (registered) and no offer pending. */
@@ -76,150 +66,159 @@ void gcm_pool_eval(void *self, uint64_t now)
     struct gcm_pool *gp = self;
     uint32_t mask = gp->rob_size - 1;
 
-    gp->d.rob_head = gp->q.rob_head; /* member by member: see tx_mac_commit */
-    gp->d.rob_tail = gp->q.rob_tail;
+    /* No d = q copy: d equals q here (the commit copies d to q, nothing else writes q). */
+#ifdef GCM_POOL_CHECK_DQ
+    if (gp->d.rob_head != gp->q.rob_head || gp->d.rob_tail != gp->q.rob_tail)
+        abort();
+#endif
     gp->now_e = now;
     gp->enter = NULL;
-    gp->enter_done = false;
     gp->dispatch = -1;
     gp->ndone = 0;
 
-    /* Collect finished jobs: the pool is always ready, its ROB entry is reserved. Only the
-     * links that hold something need the hold writes: on a link with neither valid high and
-     * ready already high they would rewrite the committed values (d == q), so `live` notes
-     * the links written this cycle and commit touches only those. */
-    uint64_t live = 0, collected = 0;
-    for (uint64_t m = gp->watch; m; m &= m - 1) { /* the others are quiet (see watch) */
-        unsigned i = (unsigned)__builtin_ctzll(m);
-        struct gcm_unit *u = gp->unit[i];
-        if (links_quiet(u))
-            continue;
-        live |= 1ull << i;
-        stream_hold_producer(&u->in);
-        u->out.ready_d = true;
-        if (stream_fire(&u->out)) {
-            gp->done_idx[gp->ndone++] = gp->unit_rob[i];
-            collected |= 1ull << i;
-        }
-    }
-    gp->collected = collected;
+    /* Collect finished jobs: the pool is always ready (from its first cycle on), and the
+     * job's ROB entry is reserved. The unit drops out.valid itself when the job leaves. */
+    for (uint64_t m = gp->out_valid & ~gp->unready; m; m &= m - 1)
+        gp->done_idx[gp->ndone++] = gp->unit_rob[__builtin_ctzll(m)];
+    /* Reset: out.ready rises in the pool's first cycle and stays high. */
+    for (uint64_t m = gp->unready; m; m &= m - 1)
+        gp->unit[__builtin_ctzll(m)]->out.ready_d = true;
 
-    /* Enter: one packet per cycle, if the ROB has room and, for a job, a unit is free. */
+    /* Enter: one packet per cycle, if the ROB has room and, for a job, a unit is free. The
+     * offer is our only write to a unit's in link: the unit drops in.valid itself when it
+     * takes the job (in_drop_on_take), and d equals q on the link otherwise. */
     struct pkt *head = fifo_peek(gp->in, now);
     if (head && gp->q.rob_tail - gp->q.rob_head < gp->rob_size) {
         int ui = head->job ? free_unit(gp) : -1;
         if (!head->job || ui >= 0) {
             fifo_pop(gp->in);
             gp->enter = head;
+            gp->enter_done = !head->job;
             gp->d.rob_tail = gp->q.rob_tail + 1;
             if (head->job) {
                 struct gcm_unit *u = gp->unit[ui];
                 u->in.valid_d = true;
                 u->in.data_d = head->job;
                 gp->dispatch = ui;
-                live |= 1ull << ui;
-            } else {
-                gp->enter_done = true;
             }
         }
     }
 
-    gp->live = live;
-
     /* Leave in entry order. */
-    if (gp->q.rob_head != gp->q.rob_tail && gp->rob_done[gp->q.rob_head & mask] &&
-        fifo_can_push(gp->out)) {
+    if (gp->head_done && fifo_can_push(gp->out)) {
         fifo_push(gp->out, gp->rob[gp->q.rob_head & mask], now);
         gp->d.rob_head = gp->q.rob_head + 1;
+    }
+}
+
+/* The commit's trace lines (entry, then the jobs collected), out of line and after the
+ * commit's work, so that the commit itself calls nothing and saves fewer registers. */
+static __attribute__((noinline, cold)) void trace_commit(const struct gcm_pool *gp)
+{
+    const uint32_t mask = gp->rob_size - 1;
+    if (gp->enter)
+        trace_event(*gp->trace, gp->tblock, gp->now_e, "pkt %u %s", gp->enter->id,
+                    gp->dispatch >= 0 ? "to engine" : "bypass");
+    for (uint32_t i = 0; i < gp->ndone; i++) {
+        const struct pkt *p = gp->rob[gp->done_idx[i] & mask];
+        const struct gcm_job *job = p->job;
+        trace_event(*gp->trace, gp->tblock, gp->now_e,
+                    "pkt %u done icv_ok %d err %d in %llu cycles", p->id, job->icv_ok, job->err,
+                    (unsigned long long)(job->t_done - job->t_start));
+    }
+}
+
+/* Reset: our first commit raises every unit's out.ready (eval wrote ready_d). */
+static __attribute__((noinline, cold)) void commit_ready(struct gcm_pool *gp)
+{
+    for (uint64_t m = gp->unready; m; m &= m - 1) {
+        struct gcm_unit *u = gp->unit[__builtin_ctzll(m)];
+        u->out.ready_q = u->out.ready_d;
     }
 }
 
 void gcm_pool_commit(void *self)
 {
     struct gcm_pool *gp = self;
-    uint32_t mask = gp->rob_size - 1;
+    const uint32_t mask = gp->rob_size - 1;
+    const uint32_t head = gp->d.rob_head;
+    const bool left = head != gp->q.rob_head; /* pushed the ROB head to out */
 
-    if (gp->d.rob_head != gp->q.rob_head)
+    /* rob_done is 1 only for finished entries in flight: cleared when the entry leaves, so
+     * the entry at rob_head is finished exactly when its flag is set (see head_done). */
+    if (left)
         gp->rob_done[gp->q.rob_head & mask] = 0;
     if (gp->enter) {
         gp->rob[gp->q.rob_tail & mask] = gp->enter;
         gp->rob_done[gp->q.rob_tail & mask] = gp->enter_done;
         if (gp->dispatch >= 0)
             gp->unit_rob[gp->dispatch] = gp->q.rob_tail;
-        if (gp->trace && trace_on(*gp->trace, gp->tblock)) /* no varargs call when off */
-            trace_event(*gp->trace, gp->tblock, gp->now_e, "pkt %u %s", gp->enter->id,
-                        gp->dispatch >= 0 ? "to engine" : "bypass");
     }
     for (uint32_t i = 0; i < gp->ndone; i++) {
-        uint32_t idx = gp->done_idx[i] & mask;
-        struct gcm_job *job = gp->rob[idx]->job;
+        const uint32_t idx = gp->done_idx[i] & mask;
+        const struct gcm_job *job = gp->rob[idx]->job;
         gp->busy_cycles += job->t_done - job->t_start;
-        if (gp->trace && trace_on(*gp->trace, gp->tblock))
-            trace_event(*gp->trace, gp->tblock, gp->now_e, "pkt %u done icv_ok %d err %d in %llu cycles",
-                        gp->rob[idx]->id, job->icv_ok, job->err,
-                        (unsigned long long)(job->t_done - job->t_start));
         gp->rob_done[idx] = 1;
     }
-    gp->q.rob_head = gp->d.rob_head; /* member by member: see tx_mac_commit */
+    /* One pointer at a time: gcc merges the pair into one 8-byte move, and eval has just
+     * written one of them with a 4-byte store (a wider load stalls on store forwarding). */
+    gp->q.rob_head = head;
+    __asm__ volatile("" ::: "memory");
     gp->q.rob_tail = gp->d.rob_tail;
-    gp->enter = NULL;
-    gp->ndone = 0;
     /* The unit owns its links, but a unit with nothing to do may be skipped by a sparse
-     * scheduler in the cycle we offer it a job: commit what we wrote (idempotent). What
-     * changed is noted for the scheduler's neighbour filter (a unit's next event reads only
-     * the handshake bits of its links and its own registers). */
-    uint64_t changed = 0, noisy = 0;
-    for (uint64_t m = gp->live; m; m &= m - 1) {
-        unsigned i = (unsigned)__builtin_ctzll(m);
-        struct gcm_unit *u = gp->unit[i];
-        unsigned before = link_bits(u);
-        stream_commit(&u->in);
-        stream_commit(&u->out);
-        if (link_bits(u) != before)
-            changed |= 1ull << i;
-        if (!links_quiet(u))
-            noisy |= 1ull << i;
+     * scheduler in the cycle we offer it a job: commit what we wrote (idempotent). Those are
+     * the only link changes a unit that does not step itself sees, so they are what the
+     * neighbour filter must refresh (a unit's next event reads only the handshake bits of its
+     * links and its own registers; a unit that stepped is refreshed anyway). eval sets enter,
+     * ndone and dispatch afresh every cycle. */
+    uint64_t changed = gp->unready;
+    if (changed) {
+        commit_ready(gp);
+        gp->unready = 0;
+    }
+    if (gp->dispatch >= 0) {
+        struct gcm_unit *u = gp->unit[gp->dispatch];
+        u->in.valid_q = u->in.valid_d;
+        u->in.data_q = u->in.data_d;
+        changed |= 1ull << gp->dispatch;
     }
     gp->links_changed = changed;
-    /* A job offered stays held until it is collected (a unit may be offered a new job in the
-     * cycle its last one leaves); a unit that holds none and whose links are quiet now stays
-     * quiet until it is offered one. Units outside `live` were quiet and were not offered. */
-    gp->held &= ~gp->collected;
-    if (gp->dispatch >= 0)
-        gp->held |= 1ull << gp->dispatch;
-    gp->watch = gp->held | noisy;
-    gp->collected = 0;
-    gp->dispatch = -1;
-    uint32_t in_wr = gp->in->wr_q, in_rd = gp->in->rd_q;
-    uint32_t out_wr = gp->out->wr_q, out_rd = gp->out->rd_q;
     fifo_commit(gp->in);
     fifo_commit(gp->out);
-    /* From locals: reading back the two flags just stored made gcc load them as one word,
-     * which stalls on store forwarding. */
-    bool in_ch = in_wr != gp->in->wr_q || in_rd != gp->in->rd_q;
-    bool out_ch = out_wr != gp->out->wr_q || out_rd != gp->out->rd_q;
+    /* Our own moves (a pop from in, a push to out): a move of the other end is that block's
+     * step, and it is refreshed anyway. Stored from locals: reading back two just-stored flags
+     * made gcc load them as one word, which stalls on store forwarding. */
+    const bool in_ch = gp->enter != NULL, out_ch = left;
     gp->in_changed = in_ch;
     gp->out_changed = out_ch;
-    gp->fifos_changed = in_ch || out_ch;
+    gp->fifos_changed = in_ch | out_ch;
+    /* The neighbour filter's answer, decided here once rather than in every filter call. */
+    uint32_t keep = ~0u; /* unit indices unknown (not added to a sim): every neighbour */
+    if (gp->blk_unit0 >= 0) {
+        /* unit i is block blk_unit0 + i (all below SIM_MAX_BLOCKS, sim_add checked it) */
+        keep = (uint32_t)(changed << gp->blk_unit0);
+        if (gp->in_peers | gp->out_peers) {
+            keep |= (in_ch ? gp->in_peers : 0) | (out_ch ? gp->out_peers : 0);
+        } else if (in_ch | out_ch) {
+            const uint64_t low = gp->nunits >= 64 ? ~0ull : (1ull << gp->nunits) - 1;
+            keep |= ~(uint32_t)(low << gp->blk_unit0);
+        }
+    }
+    gp->nbr_keep = keep;
+    gp->head_done = gp->rob_done[head & mask];
+    if ((in_ch || gp->ndone) && gp->trace && trace_on(*gp->trace, gp->tblock))
+        trace_commit(gp); /* no varargs set-up when tracing is off */
 }
 
 /* Neighbours whose next event the pool's last step may have changed: the units whose link
- * handshake bits changed at its commit, and the FIFO neighbours (esp_tx / tx_mac side) when a
- * FIFO pointer changed. Anything not recognised as a unit is treated as a FIFO neighbour. */
+ * handshake bits its commit changed, and the FIFO neighbours (esp_tx / tx_mac side) when the
+ * pool moved its end of their FIFO; anything not recognised as a unit is treated as a FIFO
+ * neighbour. The commit
+ * works the mask out (nbr_keep). */
 static uint32_t pool_neighbours(void *self, uint32_t adj)
 {
     const struct gcm_pool *gp = self;
-    if (gp->blk_unit0 < 0)
-        return adj;
-    /* unit i is block blk_unit0 + i (all below SIM_MAX_BLOCKS, sim_add checked it) */
-    uint64_t low = gp->nunits >= 64 ? ~0ull : (1ull << gp->nunits) - 1;
-    uint32_t units = (uint32_t)(low << gp->blk_unit0);
-    uint32_t keep = (uint32_t)((gp->links_changed & low) << gp->blk_unit0);
-    if (gp->in_peers | gp->out_peers)
-        keep |= (gp->in_changed ? gp->in_peers : 0) | (gp->out_changed ? gp->out_peers : 0);
-    else if (gp->fifos_changed)
-        keep |= adj & ~units;
-    return adj & keep;
+    return adj & gp->nbr_keep;
 }
 
 void gcm_pool_set_fifo_peers(struct gcm_pool *gp, uint32_t in_peers, uint32_t out_peers)
@@ -231,16 +230,11 @@ void gcm_pool_set_fifo_peers(struct gcm_pool *gp, uint32_t in_peers, uint32_t ou
 uint64_t gcm_pool_next_event(const void *self, uint64_t now)
 {
     const struct gcm_pool *gp = self;
-    for (uint64_t m = gp->watch; m; m &= m - 1) { /* the others show and take nothing */
-        const struct gcm_unit *u = gp->unit[(unsigned)__builtin_ctzll(m)];
-        /* A job leaving. Our offer being taken is no event of ours: the unit, which steps
-         * then, drops in.valid itself (in_drop_on_take), as our eval would. */
-        if (u->out.valid_q)
-            return now;
-    }
-    uint32_t mask = gp->rob_size - 1;
-    if (gp->q.rob_head != gp->q.rob_tail && gp->rob_done[gp->q.rob_head & mask] &&
-        fifo_count_q(gp->out) < gp->out->depth)
+    /* A job leaving a unit. Our offer being taken is no event of ours: the unit, which steps
+     * then, drops in.valid itself (in_drop_on_take). */
+    if (gp->out_valid)
+        return now;
+    if (gp->head_done && fifo_count_q(gp->out) < gp->out->depth)
         return now;
     const struct pkt *head = fifo_head_q(gp->in);
     if (!head || gp->q.rob_tail - gp->q.rob_head >= gp->rob_size)

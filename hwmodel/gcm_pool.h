@@ -35,7 +35,8 @@ struct gcm_pool {
     unsigned nunits;
     struct fifo *in, *out;
     struct pkt **rob;            /* rob_size entries */
-    uint8_t *rob_done;           /* 1 when the entry's packet is finished (written at commit) */
+    uint8_t *rob_done;           /* 1 when the entry's packet is finished (written at commit;
+                                  * 0 for the entries not in flight)                       */
     uint32_t rob_size;           /* power of two */
     struct gcm_pool_regs q, d;
     /* commit actions decided in eval */
@@ -50,26 +51,28 @@ struct gcm_pool {
     struct trace *const *trace;  /* event trace of the device (may point at NULL) */
     enum trace_block tblock;
     uint64_t now_e;
-    /* sparse scheduling: what the last commit changed, for the neighbour filter */
+    /* sparse scheduling: what the last commit changed, of which it makes the neighbour
+     * filter's mask (nbr_keep) */
     int blk_unit0;               /* scheduler index of unit[0] (units follow in order), -1 */
-    uint64_t links_changed;      /* bit i: unit i's stream registers changed              */
-    bool fifos_changed;          /* in or out FIFO pointers changed                       */
+    uint64_t links_changed;      /* bit i: our commit changed unit i's stream registers   */
+    bool fifos_changed;          /* the pool moved its end of in or out (pop / push)       */
     bool in_changed, out_changed; /* ... which of them                                      */
     uint32_t in_peers, out_peers; /* scheduler masks of the blocks at the other end of in and
                                   * out (gcm_pool_set_fifo_peers); both 0 = not known      */
-    uint64_t live;               /* bit i: unit i's links written by this cycle's eval     */
-    /* Units whose links can be other than quiet (no offer, nothing shown, out ready): those
-     * holding a job (dispatched, not yet collected) and those not yet seen quiet since reset.
-     * A unit outside this set changes no link until the pool offers it a job, so the passes
-     * over the units visit only these (registers of the pool, not of the design: a cache of
-     * what the link registers already say). */
-    uint64_t held;               /* bit i: unit i was offered a job not yet collected      */
-    uint64_t watch;              /* held | units whose links were not quiet at the last commit */
-    uint64_t collected;          /* commit action: units whose job left this cycle         */
+    uint32_t nbr_keep;           /* the neighbour filter's mask, worked out by the commit   */
+    /* The ROB head entry is in flight and finished (rob_done[rob_head_q], which is 0 outside
+     * the entries in flight): a function of q and rob_done, both changed only at the pool's
+     * clock edge, so the commit works it out once for the next eval and every next_event. */
+    bool head_done;
+    /* Bit i mirrors unit i's out.valid_q (the unit keeps it, gcm_unit.out_valid_vec): the
+     * jobs shown for collection, read with one load instead of one per unit. */
+    uint64_t out_valid;
+    uint64_t unready;            /* units whose out.ready the pool has not raised yet (reset) */
 };
 
 /* 0, -EINVAL, -ENOMEM. The pool creates its units with `ucfg`; rob_entries >= packets in
- * flight in this direction (the packet pool size is a safe value). */
+ * flight in this direction (the packet pool size is a safe value). The units point back at
+ * gp (out_valid), so gp must not move after this call. */
 int gcm_pool_init(struct gcm_pool *gp, unsigned nunits, const struct gcm_unit_cfg *ucfg,
                   uint32_t rob_entries, struct fifo *in, struct fifo *out);
 void gcm_pool_free(struct gcm_pool *gp);

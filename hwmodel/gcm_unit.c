@@ -118,22 +118,23 @@ static int fast_rekey(struct gcm_unit *u, const struct gcm_job *j, const struct 
     return 0;
 }
 
-/* Results go to the unit's registers (q.tag, q.icv_ok, q.err), to the job buffer in place
+/* Run at the clock edge of the take, before d is copied to q: results go to the unit's
+ * registers (d.tag, d.icv_ok, d.err, so q has them after the edge), to the job buffer in place
  * (encrypt) or to the hold buffer (decrypt); nothing reaches the job's result fields before it
  * leaves. */
 static void fast_run(struct gcm_unit *u, struct gcm_job *j)
 {
-    const struct key_ram_slot *s = u->q.slot;
-    struct gcm_unit_regs *q = &u->q;
+    const struct key_ram_slot *s = u->d.slot;
+    struct gcm_unit_regs *d = &u->d;
     EVP_CIPHER_CTX *x = u->evp;
     uint8_t nonce[12];
     int n = 0, ok = 1;
     memcpy(nonce, s->salt, 4);
     memcpy(nonce + 4, j->iv, 8);
-    memset(q->tag, 0, sizeof(q->tag));
-    q->icv_ok = false;
+    memset(d->tag, 0, sizeof(d->tag));
+    d->icv_ok = false;
     if (fast_rekey(u, j, s) != 0) {
-        q->err = -EIO;
+        d->err = -EIO;
         return;
     }
     uint8_t *dst = j->decrypt ? u->hold : j->data;
@@ -143,7 +144,7 @@ static void fast_run(struct gcm_unit *u, struct gcm_job *j)
         ok &= EVP_CipherUpdate(x, dst, &n, j->data, (int)j->len) == 1;
     if (!ok) {
         u->evp_keyed = false;
-        q->err = -EIO;
+        d->err = -EIO;
         return;
     }
     if (!j->decrypt) {
@@ -152,33 +153,41 @@ static void fast_run(struct gcm_unit *u, struct gcm_job *j)
         ok &= EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_GCM_GET_TAG, 16, tag) == 1;
         if (!ok) {
             u->evp_keyed = false;
-            q->err = -EIO;
+            d->err = -EIO;
             return;
         }
-        icv_copy(q->tag, tag, j->icv_len);
-        q->icv_ok = true;
+        icv_copy(d->tag, tag, j->icv_len);
+        d->icv_ok = true;
     } else {
         if (EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_GCM_SET_TAG, j->icv_len, j->icv) != 1) {
             u->evp_keyed = false;
-            q->err = -EIO;
+            d->err = -EIO;
             return;
         }
         uint8_t fin[16];
-        q->icv_ok = EVP_CipherFinal_ex(x, fin, &n) == 1; /* 0 = tag mismatch */
+        d->icv_ok = EVP_CipherFinal_ex(x, fin, &n) == 1; /* 0 = tag mismatch */
     }
 }
 
 /* Register copies member by member: gcc compiles the 56-byte struct assignment (and the
  * memset on a take) to `rep movsq` / `rep stosq`, whose start-up cost was a visible part of the
- * unit's eval and commit (three each per packet). Not in wide words either: commit copies d
- * right after eval wrote some of its members with narrow stores, and a load wider than such a
- * store stalls on store forwarding. gcc merges adjacent member copies into 16-byte moves (it
- * did so for cur + slot), hence the empty asm between them: it only keeps the accesses apart. */
+ * unit's commit (three per packet). Not in wide words either: commit copies d right after eval
+ * wrote some of its members with narrow stores, and a load wider than such a store stalls on
+ * store forwarding. gcc merges adjacent member copies into 16-byte moves (it did so for cur +
+ * slot), hence the empty asm between them: it only keeps the accesses apart. */
 #define REGS_APART() __asm__ volatile("" ::: "memory")
-static inline void regs_copy(struct gcm_unit_regs *dst, const struct gcm_unit_regs *src)
+/* cur and fin: the registers every cycle of a job may change. */
+static inline void regs_copy_ctrl(struct gcm_unit_regs *dst, const struct gcm_unit_regs *src)
 {
     dst->cur = src->cur;
     REGS_APART();
+    dst->fin = src->fin;
+}
+
+/* The job registers: loaded at a take, and in BIT mode as the engine runs; a FAST-mode job
+ * changes none of them between its take and its leaving (a clock enable, as in RTL). */
+static inline void regs_copy_job(struct gcm_unit_regs *dst, const struct gcm_unit_regs *src)
+{
     dst->slot = src->slot;
     REGS_APART();
     dst->t_fin = src->t_fin;
@@ -186,8 +195,6 @@ static inline void regs_copy(struct gcm_unit_regs *dst, const struct gcm_unit_re
     dst->in_off = src->in_off;
     REGS_APART();
     dst->out_off = src->out_off;
-    REGS_APART();
-    dst->fin = src->fin;
     REGS_APART();
     dst->icv_ok = src->icv_ok;
     REGS_APART();
@@ -256,6 +263,39 @@ static void bit_step(struct gcm_unit *u)
     }
 }
 
+/* The take (in.valid_q && in.ready_q): the job's registers load, and the job is refused now
+ * or started. Out of line, as the other rare paths: the eval of the other cycles then needs
+ * fewer registers saved. */
+static __attribute__((noinline)) void take(struct gcm_unit *u, uint64_t now)
+{
+    struct gcm_unit_regs *d = &u->d;
+    struct gcm_job *j = u->in.data_q;
+    const struct key_ram_slot *slot;
+    u->start_job = j;
+    if (u->in_drop_on_take)
+        u->in.valid_d = false; /* = the producer's stream_hold_producer after a fire */
+    regs_clear(d);
+    d->cur = j;
+    d->err = job_check(u, j, &slot);
+    d->slot = slot;
+    if (d->err)
+        d->fin = true; /* refused: leaves now, valid on out at now + 1 */
+    else if (u->cfg.mode == GCM_DATA_BIT)
+        bit_start(u, j);
+    else
+        d->t_fin = now + gcm_engine_latency(j->len, slot->ks.nr);
+}
+
+static __attribute__((noinline)) void bit_eval(struct gcm_unit *u, uint64_t now)
+{
+    if (u->q.cur && !u->q.fin && !u->start_job)
+        bit_step(u);
+    if (u->be.eval)
+        u->be.eval(u->be.ctx, &u->eng, now);
+    else
+        gcm_engine_eval(&u->eng, now);
+}
+
 void gcm_unit_eval(struct gcm_unit *u, uint64_t now)
 {
     const bool bit = u->cfg.mode == GCM_DATA_BIT;
@@ -263,41 +303,25 @@ void gcm_unit_eval(struct gcm_unit *u, uint64_t now)
     struct gcm_unit_regs *d = &u->d;
     stream_hold_consumer(&u->in);
     stream_hold_producer(&u->out);
-    regs_copy(d, q);
-    u->start_job = u->leave_job = NULL;
-    u->wr_e = false;
+    /* No d = q copy: d already equals q (commit copies every register eval or the edge wrote,
+     * and nothing else writes q). start_job, leave_job and wr_e were cleared by the commit
+     * that acted on them. */
+#ifdef GCM_UNIT_CHECK_DQ
+    if (memcmp(d, q, sizeof(*q)) || u->start_job || u->leave_job || u->wr_e)
+        abort();
+#endif
     u->now_e = now;
     if (bit) {
         u->eng.start_i = false;
         u->eng.in_valid_i = false;
     }
 
-    if (stream_fire(&u->in)) { /* ready_q is only high while the unit is empty */
-        struct gcm_job *j = u->in.data_q;
-        const struct key_ram_slot *slot;
-        u->start_job = j;
-        if (u->in_drop_on_take)
-            u->in.valid_d = false; /* = the producer's stream_hold_producer after a fire */
-        regs_clear(d);
-        d->cur = j;
-        d->err = job_check(u, j, &slot);
-        d->slot = slot;
-        if (d->err)
-            d->fin = true; /* refused: leaves now, valid on out at now + 1 */
-        else if (bit)
-            bit_start(u, j);
-        else
-            d->t_fin = now + gcm_engine_latency(j->len, slot->ks.nr);
-    } else if (q->cur && !q->fin) {
-        if (bit)
-            bit_step(u);
-        else if (now >= q->t_fin)
-            d->fin = true; /* the cycle the engine's done_o would be high */
-    }
-    if (bit && u->be.eval)
-        u->be.eval(u->be.ctx, &u->eng, now);
-    else if (bit)
-        gcm_engine_eval(&u->eng, now);
+    if (stream_fire(&u->in)) /* ready_q is only high while the unit is empty */
+        take(u, now);
+    else if (!bit && q->cur && !q->fin && now >= q->t_fin)
+        d->fin = true; /* the cycle the engine's done_o would be high */
+    if (bit)
+        bit_eval(u, now);
 
     if (d->cur && d->fin && !u->out.valid_d) {
         u->out.valid_d = true;
@@ -326,30 +350,48 @@ static void leave(struct gcm_unit *u, struct gcm_job *j)
     j->t_done = u->now_e + 1; /* valid on the out stream from the next cycle */
 }
 
-void gcm_unit_commit(struct gcm_unit *u)
+/* BIT mode's edge: the engine's out beat, written like a RAM port, and the engine's clock. */
+static __attribute__((noinline)) void bit_commit(struct gcm_unit *u)
 {
-    const bool bit = u->cfg.mode == GCM_DATA_BIT;
-    if (u->wr_e) { /* the engine's out beat, written at the edge like a RAM port */
+    if (u->wr_e) {
         struct gcm_job *j = u->q.cur;
         uint8_t *dst = (j->decrypt ? u->hold : j->data) + u->wr_off;
         memcpy(dst, u->eng.out_data_o, u->wr_n);
         u->wr_e = false;
     }
-    if (bit && u->be.commit)
+    if (u->be.commit)
         u->be.commit(u->be.ctx, &u->eng);
-    else if (bit)
+    else
         gcm_engine_commit(&u->eng);
-    regs_copy(&u->q, &u->d);
-    if (u->start_job) {
-        u->start_job->t_start = u->now_e;
-        if (!bit && !u->q.err)
-            fast_run(u, u->start_job);
+}
+
+/* The take's edge: t_start, and in FAST mode the OpenSSL run into d. */
+static __attribute__((noinline)) void start_edge(struct gcm_unit *u, struct gcm_job *j)
+{
+    j->t_start = u->now_e;
+    if (u->cfg.mode == GCM_DATA_FAST && !u->d.err)
+        fast_run(u, j);
+}
+
+void gcm_unit_commit(struct gcm_unit *u)
+{
+    const bool bit = u->cfg.mode == GCM_DATA_BIT;
+    if (bit)
+        bit_commit(u);
+    struct gcm_job *start = u->start_job;
+    if (start) {
+        start_edge(u, start);
         u->start_job = NULL;
     }
+    regs_copy_ctrl(&u->q, &u->d);
+    if (start || bit)
+        regs_copy_job(&u->q, &u->d);
     if (u->leave_job) {
         leave(u, u->leave_job);
         u->leave_job = NULL;
     }
+    if (u->out.valid_d != u->out.valid_q && u->out_valid_vec)
+        *u->out_valid_vec ^= u->out_valid_bit; /* the bit follows out.valid_q */
     stream_commit(&u->in);
     stream_commit(&u->out);
 }

@@ -146,6 +146,14 @@ struct gcm_unit {
      * need not step in that cycle. Off by default: a producer may present its next beat in
      * the cycle of a fire, and clearing valid_d then would lose it. */
     bool in_drop_on_take;
+    /* Optional, set by a dispatcher that watches several units (gcm_pool), while out.valid_q
+     * and the bit are both low (at creation): the unit keeps bit out_valid_bit of
+     * *out_valid_vec equal to out.valid_q at its clock edge (it flips the bit when out.valid
+     * changes), a vector of the units' out.valid wires the dispatcher reads in one load.
+     * NULL = none. The unit is then the only block that commits out.valid (the consumer
+     * writes only out.ready). */
+    uint64_t *out_valid_vec;
+    uint64_t out_valid_bit;
     /* registers */
     struct gcm_unit_regs q, d;
     /* clock-edge actions decided in eval (memory is written at the edge, as a RAM port) */
