@@ -275,6 +275,13 @@ void dma_eval(void *self, uint64_t now);
 void dma_commit(void *self);
 uint64_t dma_next_event(const void *self, uint64_t now);
 #define DMA_BLOCK(dma) {"dma", (dma), dma_eval, dma_commit, dma_next_event}
+/* One whole clock step, for an owner that commits the packet pool (cfg.pool) at dma's clock
+ * edge: exactly dma_eval(dma, now), dma_commit(dma), pkt_pool_commit(cfg.pool), and returns
+ * dma_next_event(dma, now + 1). The same state results and the same value is returned; only
+ * the cost differs (one call, for a sparse scheduler's step of a block due alone,
+ * sim_set_step). Not for a pool committed by another block or at another time: next_event
+ * reads the pool's committed free count. */
+uint64_t dma_step(struct dma *dma, uint64_t now);
 
 /* Host register access between clock steps. Unknown registers read 0; every bad access or
  * value sets ERR_CAUSE/INTR_CAUSE.ERROR and counts csr_errors, and changes nothing else. */

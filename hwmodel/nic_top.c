@@ -153,10 +153,9 @@ static uint32_t tx_mac_neighbours(void *self, uint32_t adj)
 static uint64_t dma_pool_step(void *self, uint64_t now, uint32_t adj, uint32_t *nbrs)
 {
     struct nic *n = self;
-    dma_eval(&n->dma, now);
-    dma_pool_commit(n);
+    uint64_t t = dma_step(&n->dma, now); /* eval, dma_pool_commit's two commits, next event */
     *nbrs = dma_neighbours(n, adj);
-    return dma_next_event(&n->dma, now + 1);
+    return t;
 }
 
 static uint64_t esp_tx_step(void *self, uint64_t now, uint32_t adj, uint32_t *nbrs)
