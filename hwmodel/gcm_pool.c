@@ -29,7 +29,8 @@ int gcm_pool_init(struct gcm_pool *gp, unsigned nunits, const struct gcm_unit_cf
         }
         gp->unit[i]->in_drop_on_take = true; /* we never offer in a take cycle (free_unit) */
         gp->unit[i]->out_valid_vec = &gp->out_valid;
-        gp->unit[i]->out_valid_bit = 1ull << i;
+        gp->unit[i]->in_free_vec = &gp->in_free;
+        gp->unit[i]->vec_bit = 1ull << i;
         gp->nunits = i + 1;
     }
     gp->in = in;
@@ -37,6 +38,7 @@ int gcm_pool_init(struct gcm_pool *gp, unsigned nunits, const struct gcm_unit_cf
     gp->dispatch = -1;
     gp->blk_unit0 = -1;
     gp->unready = nunits >= 64 ? ~0ull : (1ull << nunits) - 1; /* reset: out.ready low */
+    gp->in_free = gp->unready; /* reset: every unit empty, in.ready high, nothing offered */
     gp->nbr_keep = ~0u;
     return 0;
 }
@@ -50,16 +52,24 @@ void gcm_pool_free(struct gcm_pool *gp)
     memset(gp, 0, sizeof(*gp));
 }
 
-/* A unit whose input link is free: ready (registered) and no offer pending. */
-static int free_unit(const struct gcm_pool *gp)
+/* The lowest-numbered unit whose input link is free: ready (registered) and no offer pending
+ * (the in_free vector, kept by the units and our offers). */
+static inline int free_unit(const struct gcm_pool *gp)
+{
+    return gp->in_free ? __builtin_ctzll(gp->in_free) : -1;
+}
+
+#ifdef GCM_POOL_CHECK_DQ
+/* The vector against the link registers it stands for. */
+static void check_in_free(const struct gcm_pool *gp)
 {
     for (unsigned i = 0; i < gp->nunits; i++) {
         const struct gcm_unit *u = gp->unit[i];
-        if (u->in.ready_q && !u->in.valid_q)
-            return (int)i;
+        if (!(gp->in_free >> i & 1) != !(u->in.ready_q && !u->in.valid_q))
+            abort();
     }
-    return -1;
 }
+#endif
 
 /* eval, commit and next_event are written once as always-inline bodies: the scheduler's
  * callbacks wrap them, and the whole step (pool_step) gets all three in one frame. */
@@ -71,6 +81,7 @@ static inline __attribute__((always_inline)) void pool_eval(struct gcm_pool *gp,
 #ifdef GCM_POOL_CHECK_DQ
     if (gp->d.rob_head != gp->q.rob_head || gp->d.rob_tail != gp->q.rob_tail)
         abort();
+    check_in_free(gp);
 #endif
     gp->now_e = now;
     gp->enter = NULL;
@@ -183,6 +194,7 @@ static inline __attribute__((always_inline)) void pool_commit(struct gcm_pool *g
             u->in.valid_q = u->in.valid_d;
             u->in.data_q = u->in.data_d;
             changed |= 1ull << dispatch;
+            gp->in_free &= ~(1ull << dispatch); /* in.valid rises */
         }
         fifo_commit(gp->in);
     }

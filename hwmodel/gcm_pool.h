@@ -68,6 +68,9 @@ struct gcm_pool {
     /* Bit i mirrors unit i's out.valid_q (the unit keeps it, gcm_unit.out_valid_vec): the
      * jobs shown for collection, read with one load instead of one per unit. */
     uint64_t out_valid;
+    /* Bit i: unit i's in link is free (in.ready_q && !in.valid_q), the units to offer to. The
+     * unit sets it when its job leaves, our commit clears it with an offer (gcm_unit.h). */
+    uint64_t in_free;
     uint64_t unready;            /* units whose out.ready the pool has not raised yet (reset) */
 };
 

@@ -397,9 +397,11 @@ static inline __attribute__((always_inline)) void unit_commit(struct gcm_unit *u
     if (u->leave_job) {
         leave(u, u->leave_job);
         u->leave_job = NULL;
+        if (u->in_free_vec)
+            *u->in_free_vec |= u->vec_bit; /* in.ready rises, in.valid is low */
     }
     if (u->out.valid_d != u->out.valid_q && u->out_valid_vec)
-        *u->out_valid_vec ^= u->out_valid_bit; /* the bit follows out.valid_q */
+        *u->out_valid_vec ^= u->vec_bit; /* the bit follows out.valid_q */
     stream_commit(&u->in);
     stream_commit(&u->out);
 }
