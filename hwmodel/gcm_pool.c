@@ -86,12 +86,13 @@ static inline __attribute__((always_inline)) void pool_eval(struct gcm_pool *gp,
     gp->now_e = now;
     gp->enter = NULL;
     gp->dispatch = -1;
-    gp->ndone = 0;
 
     /* Collect finished jobs: the pool is always ready (from its first cycle on), and the
      * job's ROB entry is reserved. The unit drops out.valid itself when the job leaves. */
+    uint32_t ndone = 0;
     for (uint64_t m = gp->out_valid & ~gp->unready; m; m &= m - 1)
-        gp->done_idx[gp->ndone++] = gp->unit_rob[__builtin_ctzll(m)];
+        gp->done_idx[ndone++] = gp->unit_rob[__builtin_ctzll(m)];
+    gp->ndone = ndone;
     /* Reset: out.ready rises in the pool's first cycle and stays high. */
     for (uint64_t m = gp->unready; m; m &= m - 1)
         gp->unit[__builtin_ctzll(m)]->out.ready_d = true;

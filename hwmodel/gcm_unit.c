@@ -304,15 +304,19 @@ static inline __attribute__((always_inline)) void unit_eval(struct gcm_unit *u, 
     const bool bit = u->cfg.mode == GCM_DATA_BIT;
     const struct gcm_unit_regs *q = &u->q;
     struct gcm_unit_regs *d = &u->d;
-    stream_hold_consumer(&u->in);
-    stream_hold_producer(&u->out);
     /* No d = q copy: d already equals q (commit copies every register eval or the edge wrote,
      * and nothing else writes q). start_job, leave_job and wr_e were cleared by the commit
-     * that acted on them. */
+     * that acted on them. The same holds for our side of the links, so of the streams' hold
+     * values only the out beat's fire is left to write: out.valid_d and out.data_d equal q
+     * (only we write them, and our commit copies them), and in.ready_d is written below in
+     * every cycle. */
 #ifdef GCM_UNIT_CHECK_DQ
-    if (memcmp(d, q, sizeof(*q)) || u->start_job || u->leave_job || u->wr_e)
+    if (memcmp(d, q, sizeof(*q)) || u->start_job || u->leave_job || u->wr_e ||
+        u->out.valid_d != u->out.valid_q || u->out.data_d != u->out.data_q)
         abort();
 #endif
+    if (stream_fire(&u->out))
+        u->out.valid_d = false; /* = stream_hold_producer */
     u->now_e = now;
     if (bit) {
         u->eng.start_i = false;
