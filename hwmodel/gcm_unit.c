@@ -299,9 +299,11 @@ static __attribute__((noinline)) void bit_eval(struct gcm_unit *u, uint64_t now)
 /* eval, commit and next_event are written once as always-inline bodies: the public entry points
  * and the scheduler's callbacks wrap them, and the whole step (gcm_unit_sim_step) gets all three
  * in one frame instead of three calls with their register saves. */
-static inline __attribute__((always_inline)) void unit_eval(struct gcm_unit *u, uint64_t now)
+/* `bit` is u->cfg.mode == GCM_DATA_BIT, passed in so that the whole step, which tests the mode
+ * once, gets a FAST-mode and a BIT-mode copy with the other mode's branches folded away. */
+static inline __attribute__((always_inline)) void unit_eval(struct gcm_unit *u, uint64_t now,
+                                                            const bool bit)
 {
-    const bool bit = u->cfg.mode == GCM_DATA_BIT;
     const struct gcm_unit_regs *q = &u->q;
     struct gcm_unit_regs *d = &u->d;
     /* No d = q copy: d already equals q (commit copies every register eval or the edge wrote,
@@ -342,7 +344,7 @@ static inline __attribute__((always_inline)) void unit_eval(struct gcm_unit *u, 
 
 void gcm_unit_eval(struct gcm_unit *u, uint64_t now)
 {
-    unit_eval(u, now);
+    unit_eval(u, now, u->cfg.mode == GCM_DATA_BIT);
 }
 
 static void leave(struct gcm_unit *u, struct gcm_job *j)
@@ -385,9 +387,8 @@ static __attribute__((noinline)) void start_edge(struct gcm_unit *u, struct gcm_
         fast_run(u, j);
 }
 
-static inline __attribute__((always_inline)) void unit_commit(struct gcm_unit *u)
+static inline __attribute__((always_inline)) void unit_commit(struct gcm_unit *u, const bool bit)
 {
-    const bool bit = u->cfg.mode == GCM_DATA_BIT;
     if (bit)
         bit_commit(u);
     struct gcm_job *start = u->start_job;
@@ -412,11 +413,12 @@ static inline __attribute__((always_inline)) void unit_commit(struct gcm_unit *u
 
 void gcm_unit_commit(struct gcm_unit *u)
 {
-    unit_commit(u);
+    unit_commit(u, u->cfg.mode == GCM_DATA_BIT);
 }
 
 static inline __attribute__((always_inline)) uint64_t unit_next_event(const struct gcm_unit *u,
-                                                                      uint64_t now)
+                                                                      uint64_t now,
+                                                                      const bool bit)
 {
     if (stream_fire(&u->in) || stream_fire(&u->out))
         return now;
@@ -424,14 +426,14 @@ static inline __attribute__((always_inline)) uint64_t unit_next_event(const stru
         return (u->in.valid_q && !u->in.ready_q) ? now : SIM_NEVER;
     if (u->q.fin) /* waiting for the out stream: its fire wakes us */
         return u->out.valid_q ? SIM_NEVER : now;
-    if (u->cfg.mode == GCM_DATA_BIT)
+    if (bit)
         return now;
     return u->q.t_fin > now ? u->q.t_fin : now;
 }
 
 uint64_t gcm_unit_next_event(const struct gcm_unit *u, uint64_t now)
 {
-    return unit_next_event(u, now);
+    return unit_next_event(u, now, u->cfg.mode == GCM_DATA_BIT);
 }
 
 bool gcm_unit_idle(const struct gcm_unit *u)
@@ -441,26 +443,34 @@ bool gcm_unit_idle(const struct gcm_unit *u)
 
 static void blk_eval(void *self, uint64_t now)
 {
-    unit_eval(self, now);
+    gcm_unit_eval(self, now);
 }
 
 static void blk_commit(void *self)
 {
-    unit_commit(self);
+    gcm_unit_commit(self);
 }
 
 static uint64_t blk_next_event(const void *self, uint64_t now)
 {
-    return unit_next_event(self, now);
+    return gcm_unit_next_event(self, now);
+}
+
+static inline __attribute__((always_inline)) uint64_t unit_step(struct gcm_unit *u, uint64_t now,
+                                                                const bool bit)
+{
+    unit_eval(u, now, bit);
+    unit_commit(u, bit);
+    return unit_next_event(u, now + 1, bit);
 }
 
 uint64_t gcm_unit_sim_step(void *self, uint64_t now, uint32_t adj, uint32_t *nbrs)
 {
     struct gcm_unit *u = self;
-    unit_eval(u, now);
-    unit_commit(u);
+    const uint64_t next =
+        u->cfg.mode == GCM_DATA_BIT ? unit_step(u, now, true) : unit_step(u, now, false);
     *nbrs = adj;
-    return unit_next_event(u, now + 1);
+    return next;
 }
 
 struct sim_block gcm_unit_sim_block(struct gcm_unit *u, const char *name)
