@@ -71,6 +71,17 @@ static void check_in_free(const struct gcm_pool *gp)
 }
 #endif
 
+/* Reset: eval's half of raising every unit's out.ready in the pool's first cycle. */
+static __attribute__((noinline, cold)) void eval_ready(struct gcm_pool *gp)
+{
+#ifdef GCM_POOL_CHECK_DQ
+    if (gp->out_valid)
+        abort();
+#endif
+    for (uint64_t m = gp->unready; m; m &= m - 1)
+        gp->unit[__builtin_ctzll(m)]->out.ready_d = true;
+}
+
 /* eval, commit and next_event are written once as always-inline bodies: the scheduler's
  * callbacks wrap them, and the whole step (pool_step) gets all three in one frame. */
 static inline __attribute__((always_inline)) void pool_eval(struct gcm_pool *gp, uint64_t now)
@@ -87,15 +98,17 @@ static inline __attribute__((always_inline)) void pool_eval(struct gcm_pool *gp,
     gp->enter = NULL;
     gp->dispatch = -1;
 
+    /* Reset: out.ready rises in the pool's first cycle and stays high. */
+    if (gp->unready)
+        eval_ready(gp);
     /* Collect finished jobs: the pool is always ready (from its first cycle on), and the
-     * job's ROB entry is reserved. The unit drops out.valid itself when the job leaves. */
+     * job's ROB entry is reserved. The unit drops out.valid itself when the job leaves. No
+     * unit shows a job before our first commit raises out.ready: only we give them jobs, from
+     * the first cycle on. */
     uint32_t ndone = 0;
-    for (uint64_t m = gp->out_valid & ~gp->unready; m; m &= m - 1)
+    for (uint64_t m = gp->out_valid; m; m &= m - 1)
         gp->done_idx[ndone++] = gp->unit_rob[__builtin_ctzll(m)];
     gp->ndone = ndone;
-    /* Reset: out.ready rises in the pool's first cycle and stays high. */
-    for (uint64_t m = gp->unready; m; m &= m - 1)
-        gp->unit[__builtin_ctzll(m)]->out.ready_d = true;
 
     /* Enter: one packet per cycle, if the ROB has room and, for a job, a unit is free. The
      * offer is our only write to a unit's in link: the unit drops in.valid itself when it
