@@ -51,14 +51,15 @@ struct gcm_pool {
     struct trace *const *trace;  /* event trace of the device (may point at NULL) */
     enum trace_block tblock;
     uint64_t now_e;
-    /* sparse scheduling: what the last commit changed, of which it makes the neighbour
-     * filter's mask (nbr_keep) */
+    /* sparse scheduling: the neighbour filter's mask (nbr_keep), worked out by each commit
+     * from what it changed and the masks below, set by gcm_pool_add_to_sim and
+     * gcm_pool_set_fifo_peers */
     int blk_unit0;               /* scheduler index of unit[0] (units follow in order), -1 */
-    uint64_t links_changed;      /* bit i: our commit changed unit i's stream registers   */
-    bool fifos_changed;          /* the pool moved its end of in or out (pop / push)       */
-    bool in_changed, out_changed; /* ... which of them                                      */
+    unsigned unit_shift;         /* blk_unit0 once known: unit i's mask is 1 << (shift + i)  */
     uint32_t in_peers, out_peers; /* scheduler masks of the blocks at the other end of in and
                                   * out (gcm_pool_set_fifo_peers); both 0 = not known      */
+    uint32_t in_keep, out_keep;  /* refreshed when the pool moves its end of in / out: the
+                                  * peers, or (not known) every neighbour not a unit        */
     uint32_t nbr_keep;           /* the neighbour filter's mask, worked out by the commit   */
     /* The ROB head entry is in flight and finished (rob_done[rob_head_q], which is 0 outside
      * the entries in flight): a function of q and rob_done, both changed only at the pool's
@@ -67,6 +68,9 @@ struct gcm_pool {
     /* Bit i mirrors unit i's out.valid_q (the unit keeps it, gcm_unit.out_valid_vec): the
      * jobs shown for collection, read with one load instead of one per unit. */
     uint64_t out_valid;
+    /* Bit i: unit i's in link is free (in.ready_q && !in.valid_q), the units to offer to. The
+     * unit sets it when its job leaves, our commit clears it with an offer (gcm_unit.h). */
+    uint64_t in_free;
     uint64_t unready;            /* units whose out.ready the pool has not raised yet (reset) */
 };
 

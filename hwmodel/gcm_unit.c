@@ -296,20 +296,29 @@ static __attribute__((noinline)) void bit_eval(struct gcm_unit *u, uint64_t now)
         gcm_engine_eval(&u->eng, now);
 }
 
-void gcm_unit_eval(struct gcm_unit *u, uint64_t now)
+/* eval, commit and next_event are written once as always-inline bodies: the public entry points
+ * and the scheduler's callbacks wrap them, and the whole step (gcm_unit_sim_step) gets all three
+ * in one frame instead of three calls with their register saves. */
+/* `bit` is u->cfg.mode == GCM_DATA_BIT, passed in so that the whole step, which tests the mode
+ * once, gets a FAST-mode and a BIT-mode copy with the other mode's branches folded away. */
+static inline __attribute__((always_inline)) void unit_eval(struct gcm_unit *u, uint64_t now,
+                                                            const bool bit)
 {
-    const bool bit = u->cfg.mode == GCM_DATA_BIT;
     const struct gcm_unit_regs *q = &u->q;
     struct gcm_unit_regs *d = &u->d;
-    stream_hold_consumer(&u->in);
-    stream_hold_producer(&u->out);
     /* No d = q copy: d already equals q (commit copies every register eval or the edge wrote,
      * and nothing else writes q). start_job, leave_job and wr_e were cleared by the commit
-     * that acted on them. */
+     * that acted on them. The same holds for our side of the links, so of the streams' hold
+     * values only the out beat's fire is left to write: out.valid_d and out.data_d equal q
+     * (only we write them, and our commit copies them), and in.ready_d is written below in
+     * every cycle. */
 #ifdef GCM_UNIT_CHECK_DQ
-    if (memcmp(d, q, sizeof(*q)) || u->start_job || u->leave_job || u->wr_e)
+    if (memcmp(d, q, sizeof(*q)) || u->start_job || u->leave_job || u->wr_e ||
+        u->out.valid_d != u->out.valid_q || u->out.data_d != u->out.data_q)
         abort();
 #endif
+    if (stream_fire(&u->out))
+        u->out.valid_d = false; /* = stream_hold_producer */
     u->now_e = now;
     if (bit) {
         u->eng.start_i = false;
@@ -331,6 +340,11 @@ void gcm_unit_eval(struct gcm_unit *u, uint64_t now)
         d->fin = false;
     }
     u->in.ready_d = d->cur == NULL;
+}
+
+void gcm_unit_eval(struct gcm_unit *u, uint64_t now)
+{
+    unit_eval(u, now, u->cfg.mode == GCM_DATA_BIT);
 }
 
 static void leave(struct gcm_unit *u, struct gcm_job *j)
@@ -373,9 +387,8 @@ static __attribute__((noinline)) void start_edge(struct gcm_unit *u, struct gcm_
         fast_run(u, j);
 }
 
-void gcm_unit_commit(struct gcm_unit *u)
+static inline __attribute__((always_inline)) void unit_commit(struct gcm_unit *u, const bool bit)
 {
-    const bool bit = u->cfg.mode == GCM_DATA_BIT;
     if (bit)
         bit_commit(u);
     struct gcm_job *start = u->start_job;
@@ -389,14 +402,23 @@ void gcm_unit_commit(struct gcm_unit *u)
     if (u->leave_job) {
         leave(u, u->leave_job);
         u->leave_job = NULL;
+        if (u->in_free_vec)
+            *u->in_free_vec |= u->vec_bit; /* in.ready rises, in.valid is low */
     }
     if (u->out.valid_d != u->out.valid_q && u->out_valid_vec)
-        *u->out_valid_vec ^= u->out_valid_bit; /* the bit follows out.valid_q */
+        *u->out_valid_vec ^= u->vec_bit; /* the bit follows out.valid_q */
     stream_commit(&u->in);
     stream_commit(&u->out);
 }
 
-uint64_t gcm_unit_next_event(const struct gcm_unit *u, uint64_t now)
+void gcm_unit_commit(struct gcm_unit *u)
+{
+    unit_commit(u, u->cfg.mode == GCM_DATA_BIT);
+}
+
+static inline __attribute__((always_inline)) uint64_t unit_next_event(const struct gcm_unit *u,
+                                                                      uint64_t now,
+                                                                      const bool bit)
 {
     if (stream_fire(&u->in) || stream_fire(&u->out))
         return now;
@@ -404,9 +426,14 @@ uint64_t gcm_unit_next_event(const struct gcm_unit *u, uint64_t now)
         return (u->in.valid_q && !u->in.ready_q) ? now : SIM_NEVER;
     if (u->q.fin) /* waiting for the out stream: its fire wakes us */
         return u->out.valid_q ? SIM_NEVER : now;
-    if (u->cfg.mode == GCM_DATA_BIT)
+    if (bit)
         return now;
     return u->q.t_fin > now ? u->q.t_fin : now;
+}
+
+uint64_t gcm_unit_next_event(const struct gcm_unit *u, uint64_t now)
+{
+    return unit_next_event(u, now, u->cfg.mode == GCM_DATA_BIT);
 }
 
 bool gcm_unit_idle(const struct gcm_unit *u)
@@ -429,12 +456,21 @@ static uint64_t blk_next_event(const void *self, uint64_t now)
     return gcm_unit_next_event(self, now);
 }
 
+static inline __attribute__((always_inline)) uint64_t unit_step(struct gcm_unit *u, uint64_t now,
+                                                                const bool bit)
+{
+    unit_eval(u, now, bit);
+    unit_commit(u, bit);
+    return unit_next_event(u, now + 1, bit);
+}
+
 uint64_t gcm_unit_sim_step(void *self, uint64_t now, uint32_t adj, uint32_t *nbrs)
 {
-    gcm_unit_eval(self, now);
-    gcm_unit_commit(self);
+    struct gcm_unit *u = self;
+    const uint64_t next =
+        u->cfg.mode == GCM_DATA_BIT ? unit_step(u, now, true) : unit_step(u, now, false);
     *nbrs = adj;
-    return gcm_unit_next_event(self, now + 1);
+    return next;
 }
 
 struct sim_block gcm_unit_sim_block(struct gcm_unit *u, const char *name)

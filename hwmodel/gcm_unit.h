@@ -147,13 +147,21 @@ struct gcm_unit {
      * the cycle of a fire, and clearing valid_d then would lose it. */
     bool in_drop_on_take;
     /* Optional, set by a dispatcher that watches several units (gcm_pool), while out.valid_q
-     * and the bit are both low (at creation): the unit keeps bit out_valid_bit of
-     * *out_valid_vec equal to out.valid_q at its clock edge (it flips the bit when out.valid
-     * changes), a vector of the units' out.valid wires the dispatcher reads in one load.
-     * NULL = none. The unit is then the only block that commits out.valid (the consumer
-     * writes only out.ready). */
+     * and the bit are both low (at creation): the unit keeps bit vec_bit of *out_valid_vec
+     * equal to out.valid_q at its clock edge (it flips the bit when out.valid changes), a
+     * vector of the units' out.valid wires the dispatcher reads in one load. NULL = none. The
+     * unit is then the only block that commits out.valid (the consumer writes only out.ready).
+     */
     uint64_t *out_valid_vec;
-    uint64_t out_valid_bit;
+    /* Optional, the same kind of vector for the in link being free (in.ready_q && !in.valid_q,
+     * the dispatcher's "may offer" test), set while the unit is empty with nothing offered and
+     * the bit high (at creation). The unit sets bit vec_bit at the edge its job leaves (the
+     * only edge in.ready rises; nothing can be offered to a busy unit, so in.valid is low
+     * then); the dispatcher clears it at the edge of its offer (in.valid rises). The take
+     * changes nothing: in.ready and in.valid fall together (in_drop_on_take, required with
+     * this vector). NULL = none. */
+    uint64_t *in_free_vec;
+    uint64_t vec_bit;          /* this unit's bit in out_valid_vec and in_free_vec              */
     /* registers */
     struct gcm_unit_regs q, d;
     /* clock-edge actions decided in eval (memory is written at the edge, as a RAM port) */
