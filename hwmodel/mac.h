@@ -22,8 +22,9 @@ struct tx_mac {
     mac_wire_fn wire;
     void *wire_user;
     struct { struct pkt *cur; uint64_t end; } q, d;
-    struct pkt *emit;   /* commit action: frame leaving this cycle */
-    struct pkt *drop;   /* commit action: dropped token forwarded this cycle */
+    /* commit actions between tx_mac_eval and tx_mac_commit (tx_mac_step keeps them local) */
+    struct pkt *emit;   /* frame leaving this cycle */
+    struct pkt *drop;   /* dropped token forwarded this cycle */
     uint64_t now_e;
     uint8_t moved;      /* TX_MAC_MOVED_* bits: which FIFO the last commit moved      */
     uint32_t peer_in;   /* scheduler mask of the block feeding `in` (tx_mac_set_peers) */
