@@ -39,5 +39,14 @@ void esp_tx_init(struct esp_tx *t, struct nic_ctx *ctx, struct pkt_pool *pool,
 void esp_tx_eval(void *self, uint64_t now);
 void esp_tx_commit(void *self);
 uint64_t esp_tx_next_event(const void *self, uint64_t now);
+/* Neighbour filter (sim_set_neighbour_filter): a take moves both FIFOs (in: dma.tx_out, out: the
+ * gcm pool's input) at once, and nothing else this block's neighbours read changes; so after a
+ * step without a take no neighbour needs a refresh, after one all of adj (its two peers). */
+static inline uint32_t esp_tx_filter(const struct esp_tx *t, uint32_t adj)
+{
+    return t->moved ? adj : 0;
+}
+/* Whole step when due alone (sim_set_step): eval, commit, esp_tx_filter, next event. */
+uint64_t esp_tx_step(void *self, uint64_t now, uint32_t adj, uint32_t *nbrs);
 
 #endif

@@ -41,67 +41,6 @@ int host_mem_unregister(struct host_mem *hm, uint64_t iova)
     return -ENOENT;
 }
 
-/* The region holding all of [iova, iova + len), or NULL. */
-static const struct host_mem_region *host_mem_find(const struct host_mem *hm, uint64_t iova,
-                                                   uint64_t len)
-{
-    if (len == 0)
-        return NULL;
-    uint64_t span = len - 1;
-    if (iova > UINT64_MAX - span)
-        return NULL;
-    uint64_t last = iova + span;
-    for (unsigned i = 0; i < hm->nregions; i++) {
-        const struct host_mem_region *r = &hm->region[i];
-        if (iova >= r->iova && last <= r->last)
-            return r;
-    }
-    return NULL;
-}
-
-bool host_mem_valid(const struct host_mem *hm, uint64_t iova, uint64_t len)
-{
-    return host_mem_find(hm, iova, len) != NULL;
-}
-
-int host_mem_read(struct host_mem *hm, uint64_t iova, void *buf, size_t len)
-{
-    const struct host_mem_region *r = host_mem_find(hm, iova, len);
-    if (!r) {
-        hm->faults++;
-        return -EFAULT;
-    }
-    uint8_t *at = r->host + (iova - r->iova);
-    if (hm->bus.read) {
-        if (hm->bus.read(hm->bus.ctx, (uint64_t)(uintptr_t)at, buf, len)) {
-            hm->faults++;
-            return -EFAULT;
-        }
-        return 0;
-    }
-    memcpy(buf, at, len);
-    return 0;
-}
-
-int host_mem_write(struct host_mem *hm, uint64_t iova, const void *buf, size_t len)
-{
-    const struct host_mem_region *r = host_mem_find(hm, iova, len);
-    if (!r) {
-        hm->faults++;
-        return -EFAULT;
-    }
-    uint8_t *at = r->host + (iova - r->iova);
-    if (hm->bus.write) {
-        if (hm->bus.write(hm->bus.ctx, (uint64_t)(uintptr_t)at, buf, len)) {
-            hm->faults++;
-            return -EFAULT;
-        }
-        return 0;
-    }
-    memcpy(at, buf, len);
-    return 0;
-}
-
 void host_mem_set_bus(struct host_mem *hm, const struct host_mem_bus *bus)
 {
     if (bus && bus->read && bus->write)

@@ -22,9 +22,11 @@
 #ifndef NICSIM_HOST_MEM_H
 #define NICSIM_HOST_MEM_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define HOST_MEM_MAX_REGIONS 16u
 
@@ -54,12 +56,74 @@ void host_mem_init(struct host_mem *hm);
 int host_mem_register(struct host_mem *hm, uint64_t iova, void *host, size_t len);
 /* Remove the region that starts at `iova`. 0 or -ENOENT. DMA to it faults from now on. */
 int host_mem_unregister(struct host_mem *hm, uint64_t iova);
+/* The accesses are inline: the dma block makes a few per packet (frame read, descriptor reads,
+ * completion and write-back writes), most with a constant length that turns the memcpy into
+ * a few moves. */
+
+/* The region holding all of [iova, iova + len), or NULL. */
+static inline const struct host_mem_region *host_mem_find(const struct host_mem *hm,
+                                                          uint64_t iova, uint64_t len)
+{
+    if (len == 0)
+        return NULL;
+    uint64_t span = len - 1;
+    if (iova > UINT64_MAX - span)
+        return NULL;
+    uint64_t last = iova + span;
+    for (unsigned i = 0; i < hm->nregions; i++) {
+        const struct host_mem_region *r = &hm->region[i];
+        if (iova >= r->iova && last <= r->last)
+            return r;
+    }
+    return NULL;
+}
+
 /* True when [iova, iova + len) is non-empty, does not wrap and lies inside one region. */
-bool host_mem_valid(const struct host_mem *hm, uint64_t iova, uint64_t len);
+static inline bool host_mem_valid(const struct host_mem *hm, uint64_t iova, uint64_t len)
+{
+    return host_mem_find(hm, iova, len) != NULL;
+}
+
 /* Copy len bytes from/to host memory. 0, or -EFAULT (range not inside one region, len 0,
  * wrap): nothing is copied and hm->faults counts the refusal. */
-int host_mem_read(struct host_mem *hm, uint64_t iova, void *buf, size_t len);
-int host_mem_write(struct host_mem *hm, uint64_t iova, const void *buf, size_t len);
+static inline int host_mem_read(struct host_mem *hm, uint64_t iova, void *buf, size_t len)
+{
+    const struct host_mem_region *r = host_mem_find(hm, iova, len);
+    if (!r) {
+        hm->faults++;
+        return -EFAULT;
+    }
+    uint8_t *at = r->host + (iova - r->iova);
+    if (hm->bus.read) {
+        if (hm->bus.read(hm->bus.ctx, (uint64_t)(uintptr_t)at, buf, len)) {
+            hm->faults++;
+            return -EFAULT;
+        }
+        return 0;
+    }
+    memcpy(buf, at, len);
+    return 0;
+}
+
+static inline int host_mem_write(struct host_mem *hm, uint64_t iova, const void *buf, size_t len)
+{
+    const struct host_mem_region *r = host_mem_find(hm, iova, len);
+    if (!r) {
+        hm->faults++;
+        return -EFAULT;
+    }
+    uint8_t *at = r->host + (iova - r->iova);
+    if (hm->bus.write) {
+        if (hm->bus.write(hm->bus.ctx, (uint64_t)(uintptr_t)at, buf, len)) {
+            hm->faults++;
+            return -EFAULT;
+        }
+        return 0;
+    }
+    memcpy(at, buf, len);
+    return 0;
+}
+
 /* Route checked accesses through `bus` (both functions set), or back to memcpy (bus NULL). */
 void host_mem_set_bus(struct host_mem *hm, const struct host_mem_bus *bus);
 

@@ -22,10 +22,13 @@ struct tx_mac {
     mac_wire_fn wire;
     void *wire_user;
     struct { struct pkt *cur; uint64_t end; } q, d;
-    struct pkt *emit;   /* commit action: frame leaving this cycle */
-    struct pkt *drop;   /* commit action: dropped token forwarded this cycle */
+    /* commit actions between tx_mac_eval and tx_mac_commit (tx_mac_step keeps them local) */
+    struct pkt *emit;   /* frame leaving this cycle */
+    struct pkt *drop;   /* dropped token forwarded this cycle */
     uint64_t now_e;
     uint8_t moved;      /* TX_MAC_MOVED_* bits: which FIFO the last commit moved      */
+    uint32_t peer_in;   /* scheduler mask of the block feeding `in` (tx_mac_set_peers) */
+    uint32_t peer_out;  /* scheduler mask of the block draining `out`                 */
 };
 #define TX_MAC_MOVED_IN 0x1u
 #define TX_MAC_MOVED_OUT 0x2u
@@ -34,6 +37,21 @@ void tx_mac_init(struct tx_mac *m, struct nic_ctx *ctx, struct fifo *in, struct 
 void tx_mac_eval(void *self, uint64_t now);
 void tx_mac_commit(void *self);
 uint64_t tx_mac_next_event(const void *self, uint64_t now);
+/* Sparse scheduling: name the blocks (by self pointer, already registered in s) at the other
+ * end of `in` and of `out`, for tx_mac_filter. 0, or -1 when one is not registered. */
+int tx_mac_set_peers(struct tx_mac *m, const struct sim *s, const void *in_peer,
+                     const void *out_peer);
+/* Neighbour filter (sim_set_neighbour_filter): the neighbours of adj at the end of a FIFO whose
+ * pointers the last commit moved; they read nothing else of this block (their next_event reads
+ * their own registers and their FIFOs). Needs tx_mac_set_peers. */
+static inline uint32_t tx_mac_filter(const struct tx_mac *m, uint32_t adj)
+{
+    uint32_t keep = (m->moved & TX_MAC_MOVED_IN ? m->peer_in : 0) |
+                    (m->moved & TX_MAC_MOVED_OUT ? m->peer_out : 0);
+    return adj & keep;
+}
+/* Whole step when due alone (sim_set_step): eval, commit, tx_mac_filter, next event. */
+uint64_t tx_mac_step(void *self, uint64_t now, uint32_t adj, uint32_t *nbrs);
 
 struct rx_mac {
     struct nic_ctx *ctx;

@@ -132,20 +132,16 @@ static uint32_t dma_neighbours(void *self, uint32_t adj)
     return adj & keep;
 }
 
-/* esp_tx moves its input (dma.tx_out) and its output (gcm_tx input) together, on a take. */
+/* esp_tx and tx_mac: their filters, and their whole steps (esp_tx_step, tx_mac_step), live
+ * with the blocks (esp_tx.h, mac.h), which inline them into the step. */
 static uint32_t esp_tx_neighbours(void *self, uint32_t adj)
 {
-    const struct esp_tx *t = self;
-    return t->moved ? adj : 0;
+    return esp_tx_filter(self, adj);
 }
 
 static uint32_t tx_mac_neighbours(void *self, uint32_t adj)
 {
-    const struct tx_mac *m = self;
-    const struct nic *n = (const struct nic *)((const char *)self - offsetof(struct nic, tx_mac));
-    uint32_t keep = (m->moved & TX_MAC_MOVED_IN ? n->m_gp_tx : 0) |
-                    (m->moved & TX_MAC_MOVED_OUT ? n->m_dma : 0);
-    return adj & keep;
+    return tx_mac_filter(self, adj);
 }
 
 /* Whole steps of the TX blocks due alone (sim_block.step): eval, commit, neighbour filter and
@@ -156,22 +152,6 @@ static uint64_t dma_pool_step(void *self, uint64_t now, uint32_t adj, uint32_t *
     uint64_t t = dma_step(&n->dma, now); /* eval, dma_pool_commit's two commits, next event */
     *nbrs = dma_neighbours(n, adj);
     return t;
-}
-
-static uint64_t esp_tx_step(void *self, uint64_t now, uint32_t adj, uint32_t *nbrs)
-{
-    esp_tx_eval(self, now);
-    esp_tx_commit(self);
-    *nbrs = esp_tx_neighbours(self, adj);
-    return esp_tx_next_event(self, now + 1);
-}
-
-static uint64_t tx_mac_step(void *self, uint64_t now, uint32_t adj, uint32_t *nbrs)
-{
-    tx_mac_eval(self, now);
-    tx_mac_commit(self);
-    *nbrs = tx_mac_neighbours(self, adj);
-    return tx_mac_next_event(self, now + 1);
 }
 
 static int set_filters(struct nic *n)
@@ -278,7 +258,7 @@ struct nic *nic_create(const struct nicsim_params *p, char *err, size_t errlen)
                     esp_tx_step) ||
           gcm_pool_add_to_sim(&n->gp_tx, &n->sim, "gcm_tx") ||
           add_block(n, "tx_mac", &n->tx_mac, tx_mac_eval, tx_mac_commit, tx_mac_next_event,
-                    tx_mac_step) ||
+                    tx_mac_step) || tx_mac_set_peers(&n->tx_mac, &n->sim, &n->gp_tx, n) ||
           add_block(n, "esp_rx", &n->esp_rx, esp_rx_eval, esp_rx_commit, esp_rx_next_event,
                     NULL) ||
           gcm_pool_add_to_sim(&n->gp_rx, &n->sim, "gcm_rx") ||

@@ -117,13 +117,19 @@ static enum parser_status walk_v4(struct rd *d, size_t off, struct parser_result
     d->lim = off + tot;
     r->l3_hdr_len = ihl;
     r->ip_len = tot;
-    rd_copy(d, off + 12, r->saddr, 4);
-    rd_copy(d, off + 16, r->daddr, 4);
+    /* The 20 bytes of the base header lie inside the buffer and the packet (checked above), so
+     * the rest of it is read directly; the reads examine up to byte off + 19, which is what
+     * `hi` records (as rd_copy/rd_u8/rd_be16 would). */
+    const uint8_t *h = d->b + off;
+    memcpy(r->saddr, h + 12, 4);
+    memcpy(r->daddr, h + 16, 4);
+    if (off + 20 > d->hi)
+        d->hi = off + 20;
     r->nh_off = (uint32_t)(off + 9);
-    r->proto = rd_u8(d, off + 9);
+    r->proto = h[9];
     r->l4_off = (uint32_t)(off + ihl);
     /* MF or a nonzero offset: a fragment; the reserved and DF bits do not matter here. */
-    if (rd_be16(d, off + 6) & 0x3fff)
+    if ((h[6] << 8 | h[7]) & 0x3fff)
         return PARSER_FRAGMENT;
     return PARSER_OK;
 }
