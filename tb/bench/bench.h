@@ -34,7 +34,7 @@
 
 struct bench_opts {
     uint64_t min_packets;      /* --packets: at least this many packets per model run      */
-    double min_time;           /* seconds per measurement (0.25 s; less with --quick)       */
+    double min_time;           /* seconds per measurement (0.2 s; less with --quick)        */
     unsigned reps;             /* rounds: each takes one measurement of every kind          */
     bool quick;
     const char *json;          /* --json FILE or NULL                                       */

@@ -18,7 +18,7 @@ static void usage(FILE *f)
             "Raw OpenSSL AES-128-GCM vs the nicsim model (TX packet-offload ESP, FAST and BIT\n"
             "data modes) on the same IPv4 UDP packets; prints ratios measured in this run.\n"
             "  --packets N   at least N packets per model measurement (default 2000)\n"
-            "  --reps N      rounds of measurements, 1..31 (default 5); a ratio is the median\n"
+            "  --reps N      rounds of measurements, 1..31 (default 7); a ratio is the median\n"
             "                of the rounds' ratios, each of two measurements taken back to back\n"
             "  --quick       smoke run: short measurements, one repetition\n"
             "  --sizes LIST  packet sizes in bytes, 28..9000 (default 64,512,1500,9000)\n"
@@ -61,8 +61,8 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 {
     memset(o, 0, sizeof(*o));
     o->min_packets = 2000;
-    o->min_time = 0.25;
-    o->reps = 5;
+    o->min_time = 0.2;
+    o->reps = 7;
     o->only = BENCH_RUN_ALL;
     o->nsizes = sizeof(default_sizes) / sizeof(default_sizes[0]);
     memcpy(o->sizes, default_sizes, sizeof(default_sizes));
