@@ -76,11 +76,20 @@ static void set_ip_len(uint8_t *h, uint8_t version, uint32_t hdr_len, uint32_t t
     }
 }
 
-/* Write pad 1,2,3.., pad length and next header after `payload_len` bytes at ct; returns the
- * ciphertext length (a multiple of 4). */
-static uint32_t write_trailer(uint8_t *ct, uint32_t payload_len, uint8_t nh)
+/* Ciphertext length for `payload_len` bytes of payload: payload, pad 0..3 and the two trailer
+ * bytes, rounded up to a multiple of 4 (RFC 4303 s2.4). One add and one mask; unsigned
+ * wrap-around gives the same value as payload_len + pad + 2 with pad = (4 - (payload_len + 2)
+ * % 4) % 4, which gcc computed as written. */
+static uint32_t ct_len_of(uint32_t payload_len)
 {
-    uint32_t pad = (4u - (payload_len + 2u) % 4u) % 4u;
+    return (payload_len + 2u + 3u) & ~3u;
+}
+
+/* Write pad 1,2,3.., pad length and next header after `payload_len` bytes at ct, ct_len =
+ * ct_len_of(payload_len) bytes in all. */
+static void write_trailer(uint8_t *ct, uint32_t payload_len, uint32_t ct_len, uint8_t nh)
+{
+    const uint32_t pad = ct_len - payload_len - 2u;
     /* pad <= 3: unrolled, a loop costs more than the bytes */
     if (pad > 0)
         ct[payload_len] = 1;
@@ -90,7 +99,6 @@ static uint32_t write_trailer(uint8_t *ct, uint32_t payload_len, uint8_t nh)
         ct[payload_len + 2] = 3;
     ct[payload_len + pad] = (uint8_t)pad;
     ct[payload_len + pad + 1] = nh;
-    return payload_len + pad + 2;
 }
 
 static void fill_job(struct gcm_job *job, const uint8_t *esp, uint8_t *ct, uint32_t ct_len,
@@ -164,7 +172,7 @@ int esp_frame_tx_packet(struct pkt *p, const struct sa_cam_tx_entry *e, uint64_t
     bool outer_v6 = (e->cfg.flags & SA_CFG_OUTER_V6) != 0;
     uint32_t hdr = tunnel ? (outer_v6 ? 40u : 20u) : r->l4_off;
     uint32_t payload_len = tunnel ? r->ip_len : r->ip_len - r->l4_off;
-    uint32_t ct_len = payload_len + (4u - (payload_len + 2u) % 4u) % 4u + 2u;
+    uint32_t ct_len = ct_len_of(payload_len);
     uint32_t total = hdr + ESP_HDR_IV_LEN + ct_len + icv;
 
     if (!tunnel && r->status == PARSER_FRAGMENT)
@@ -228,7 +236,7 @@ int esp_frame_tx_packet(struct pkt *p, const struct sa_cam_tx_entry *e, uint64_t
     esp = p->data + hdr;
     write_esp_hdr(esp, e->spi, sn);
     uint8_t *ct = esp + ESP_HDR_IV_LEN;
-    write_trailer(ct, payload_len, nh);
+    write_trailer(ct, payload_len, ct_len, nh);
     clear_icv(ct + ct_len, icv);
     p->len = total;
     p->esp_off = hdr;
