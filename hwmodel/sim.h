@@ -44,7 +44,8 @@ struct sim {
     unsigned nblocks;
     struct sim_block blocks[SIM_MAX_BLOCKS];
     /* Optional observer called after every executed step with the new cycle (waveform dumps);
-     * it may read any block's q but must change nothing. */
+     * it may read any block's q but must change nothing. Set it between runs: sim_run looks
+     * it up once, not at every step. */
     void (*after_step)(void *ctx, uint64_t cycle);
     void *after_ctx;
     /* sparse scheduling (sim_set_sparse) */
