@@ -187,9 +187,12 @@ static inline __attribute__((always_inline)) bool sparse_loop(struct sim *s, uin
                                                               bool observe)
 {
     for (;;) {
-        if (!due)
-            return true;
-        if (next >= limit) { /* limit is exclusive: see sim_run */
+        /* next is SIM_NEVER exactly when nothing is due (no block has an event), and limit is
+         * at most SIM_NEVER: one test per step covers both ends of the run. */
+        if (next >= limit) {
+            if (!due)
+                return true;
+            /* limit is exclusive: see sim_run */
             if (s->cycle < limit)
                 s->cycle = limit;
             return false;
