@@ -12,14 +12,19 @@ int sim_add(struct sim *s, const struct sim_block *b)
 {
     if (s->nblocks >= SIM_MAX_BLOCKS)
         return -1;
-    s->blocks[s->nblocks++] = *b;
+    const unsigned i = s->nblocks++;
+    s->self[i] = b->self;
+    s->eval[i] = b->eval;
+    s->commit[i] = b->commit;
+    s->next_event[i] = b->next_event;
+    s->name[i] = b->name;
     return 0;
 }
 
 int sim_find(const struct sim *s, const void *self)
 {
     for (unsigned i = 0; i < s->nblocks; i++)
-        if (s->blocks[i].self == self)
+        if (s->self[i] == self)
             return (int)i;
     return -1;
 }
@@ -64,11 +69,11 @@ static inline __attribute__((always_inline)) void step_mask(struct sim *s, uint3
 {
     for (uint32_t m = mask; m; m &= m - 1) {
         unsigned i = (unsigned)__builtin_ctz(m);
-        s->blocks[i].eval(s->blocks[i].self, s->cycle);
+        s->eval[i](s->self[i], s->cycle);
     }
     for (uint32_t m = mask; m; m &= m - 1) {
         unsigned i = (unsigned)__builtin_ctz(m);
-        s->blocks[i].commit(s->blocks[i].self);
+        s->commit[i](s->self[i]);
     }
     s->cycle++;
     s->steps++;
@@ -90,7 +95,7 @@ uint64_t sim_next_event(const struct sim *s)
 {
     uint64_t next = SIM_NEVER;
     for (unsigned i = 0; i < s->nblocks; i++) {
-        uint64_t t = s->blocks[i].next_event(s->blocks[i].self, s->cycle);
+        uint64_t t = s->next_event[i](s->self[i], s->cycle);
         if (t < next)
             next = t;
     }
@@ -102,7 +107,7 @@ static inline __attribute__((always_inline)) void refresh(struct sim *s, uint32_
     uint32_t active = s->active & ~mask;
     for (uint32_t m = mask; m; m &= m - 1) {
         unsigned i = (unsigned)__builtin_ctz(m);
-        uint64_t t = s->blocks[i].next_event(s->blocks[i].self, s->cycle);
+        uint64_t t = s->next_event[i](s->self[i], s->cycle);
         s->t_next[i] = t;
         active |= (uint32_t)(t != SIM_NEVER) << i; /* branch-free: t is often NEVER, often not */
     }
@@ -159,7 +164,7 @@ static inline __attribute__((always_inline)) void scan(struct sim *s, uint32_t k
     }
     for (uint32_t m = touched; m; m &= m - 1) {
         unsigned i = (unsigned)__builtin_ctz(m);
-        uint64_t t = s->blocks[i].next_event(s->blocks[i].self, s->cycle);
+        uint64_t t = s->next_event[i](s->self[i], s->cycle);
         s->t_next[i] = t;
         if (t == SIM_NEVER)
             continue;
@@ -207,41 +212,41 @@ static inline __attribute__((always_inline)) bool sparse_loop(struct sim *s, uin
              * one 16-byte load of the pair, which stalls on the 8-byte store of cycle just
              * above (store forwarding). */
             const unsigned i = (unsigned)__builtin_ctz(due);
-            const struct sim_block *b = &s->blocks[i];
+            void *const self = s->self[i];
             if (s->step[i]) {
                 /* The block's next event comes back from its step, with the neighbours to
                  * refresh: it is the first candidate, then the untouched blocks and the
                  * neighbours are compared with it. */
-                const uint32_t self = due;
+                const uint32_t bit = due;
                 uint32_t nbrs;
-                uint64_t t = s->step[i](b->self, now, s->adj[i], &nbrs);
+                uint64_t t = s->step[i](self, now, s->adj[i], &nbrs);
                 s->cycle = now + 1;
                 s->steps++;
                 if (observe)
                     s->after_step(s->after_ctx, now + 1);
                 s->t_next[i] = t;
-                uint32_t active = s->active & ~(self | nbrs);
+                uint32_t active = s->active & ~(bit | nbrs);
                 next = t;
                 if (t != SIM_NEVER)
-                    active |= self;
+                    active |= bit;
                 else
                     due = 0;
                 s->active = active;
-                scan(s, active & ~self, nbrs, &next, &due);
+                scan(s, active & ~bit, nbrs, &next, &due);
                 continue;
             }
-            b->eval(b->self, now);
-            b->commit(b->self);
+            s->eval[i](self, now);
+            s->commit[i](self);
             s->cycle = now + 1;
             s->steps++;
             if (observe)
                 s->after_step(s->after_ctx, now + 1);
-            touched |= s->nfilter[i] ? s->nfilter[i](b->self, s->adj[i]) : s->adj[i];
+            touched |= s->nfilter[i] ? s->nfilter[i](self, s->adj[i]) : s->adj[i];
         } else {
             step_mask(s, due, observe);
             for (uint32_t m = due; m; m &= m - 1) {
                 unsigned i = (unsigned)__builtin_ctz(m);
-                touched |= s->nfilter[i] ? s->nfilter[i](s->blocks[i].self, s->adj[i]) : s->adj[i];
+                touched |= s->nfilter[i] ? s->nfilter[i](s->self[i], s->adj[i]) : s->adj[i];
             }
         }
         next = SIM_NEVER;
