@@ -175,6 +175,23 @@ static void toy_same(const struct toy *a, const struct toy *b, const char *what)
     cr_assert_eq(a->st[NSTAGES - 1].q.made, b->st[NSTAGES - 1].q.made, "%s: items retired", what);
 }
 
+/* The after_step observer: called once per executed step, with the new cycle, which is the
+ * clock's at the call (the scheduler looks the observer up once per run, so each schedule is
+ * run with and without one). */
+struct watch {
+    const struct sim *sim;
+    uint64_t calls, last;
+    bool bad;
+};
+
+static void watch_step(void *ctx, uint64_t cycle)
+{
+    struct watch *w = ctx;
+    w->bad |= cycle != w->sim->cycle || cycle <= w->last;
+    w->calls++;
+    w->last = cycle;
+}
+
 Test(sim, schedules_agree)
 {
     static const unsigned lats[][NSTAGES] = {
@@ -191,13 +208,24 @@ Test(sim, schedules_agree)
                 sim_step(&ref.sim);
             cr_assert_eq(ref.st[NSTAGES - 1].q.made, 60, "the reference retires every item");
             uint64_t steps_sparse = 0;
-            for (enum mode m = DENSE; m <= SPARSE_STEP; m++) {
+            for (unsigned run = 0; run < 2 * (SPARSE_STEP + 1); run++) {
+                const enum mode m = (enum mode)(run / 2);
+                const bool observed = run % 2;
                 toy_make(&t, m, lats[l], periods[p], 60);
+                struct watch w = {&t.sim, 0, 0, false};
+                if (observed) {
+                    t.sim.after_step = watch_step;
+                    t.sim.after_ctx = &w;
+                }
                 /* runs split at arbitrary cycles, as the host does between its calls */
                 for (uint64_t lim = 37; !sim_run(&t.sim, lim); lim += 37)
                     ;
                 static const char *const name[] = {"idle skip", "sparse", "filter", "step"};
                 toy_same(&ref, &t, name[m]);
+                if (observed) {
+                    cr_assert_eq(w.calls, t.sim.steps, "%s: the observer sees every step", name[m]);
+                    cr_assert(!w.bad, "%s: the observer is called with the new cycle", name[m]);
+                }
                 if (m == DENSE) {
                     cr_assert_leq(t.sim.steps, ref.sim.steps, "idle cycles are skipped");
                     skipped += t.sim.steps < ref.sim.steps;
