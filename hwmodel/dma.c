@@ -233,11 +233,11 @@ static void raise_err(struct dma_regs *r, uint32_t bit)
     r->err_cause |= bit;
     r->intr_cause |= DMA_INTR_ERROR;
 }
-/* The same from eval, on d: the host-visible registers change at this edge (host_we). */
+/* The same from eval, on d: the host-visible registers change at this edge. */
 static void eval_err(struct dma *dma, uint32_t bit)
 {
     raise_err(&dma->d, bit);
-    dma->wr.host_we = true;
+    dma->wr.we |= DMA_WE_HOST;
 }
 static uint32_t pow2_at_least(uint32_t n)
 {
@@ -391,7 +391,7 @@ static void rd_issue(struct dma *dma, uint64_t now, struct dma_rd *r, uint64_t i
 /* Write port of the read tracking RAM (one issue per cycle). */
 static void rd_push(struct dma *dma, const struct dma_rd *r)
 {
-    dma->wr.rq_we = true;
+    dma->wr.we |= DMA_WE_RQ;
     dma->wr.rq_addr = dma->d.rq_wr & dma->rq_mask;
     /* Member by member: a struct copy of the caller's stack temporary made gcc reload the
      * fields it had just stored as 16-byte words, a store-forwarding stall on every read. */
@@ -421,6 +421,7 @@ static uint8_t txd_verdict(const struct dma *dma, const struct dma_txd_entry *e)
 static void rob_write(struct dma *dma, struct pkt *p)
 {
     unsigned n = dma->wr.rob_nwe++;
+    dma->wr.we |= DMA_WE_ROB;
     dma->wr.rob_addr[n] = p->id & dma->rob_mask;
     dma->wr.rob_new[n] = p;
 }
@@ -617,6 +618,7 @@ static bool rd_issue_next(struct dma *dma, uint64_t now, uint32_t outstanding)
         }
         rd_reserve(dma, now, &r, k * DMA_RXD_BYTES);
         rd_push(dma, &r);
+        dma->wr.we |= DMA_WE_RXC;
         dma->wr.rxc_nwe = k;
         dma->wr.rxc_addr = q->rxc_rsv;
         dma->d.rxc_rsv += k;
@@ -635,6 +637,7 @@ static bool rd_issue_next(struct dma *dma, uint64_t now, uint32_t outstanding)
         txd_sample(dma, now, rg->base + (uint64_t)q->txd_fetch * DMA_TXD_BYTES, q->txd_fetch, k);
         rd_reserve(dma, now, &r, k * DMA_TXD_BYTES);
         rd_push(dma, &r);
+        dma->wr.we |= DMA_WE_TXDC;
         dma->wr.txdc_nwe = k;
         dma->wr.txdc_addr = q->txdc_rsv;
         dma->d.txdc_rsv += k;
@@ -767,7 +770,7 @@ static inline void cpl_commit(struct dma *dma, unsigned cring, unsigned dring, c
 {
     struct dma_regs *d = &dma->d;
     struct dma_ring_regs *c = &d->ring[cring];
-    dma->wr.host_we = true;
+    dma->wr.we |= DMA_WE_HOST;
     if (host_mem_write(dma->cfg.hm, c->base + (uint64_t)c->head * rec_bytes, rec, rec_bytes)) {
         dma->stats.cpl_dma_error++;
         raise_err(d, DMA_ERR_CPL_DMA);
@@ -841,6 +844,7 @@ static void job_land(struct dma *dma)
     }
     free_pkt(dma, p);
     dma->d.job = (struct dma_job){0};
+    dma->wr.we |= DMA_WE_JOB;
 }
 
 static void job_start_tx(struct dma *dma, uint64_t now)
@@ -848,7 +852,7 @@ static void job_start_tx(struct dma *dma, uint64_t now)
     uint32_t slot = dma->q.tx_cpl_id & dma->rob_mask;
     dma->d.job = (struct dma_job){
         .kind = DMA_JOB_TX, .pkt = dma->rob[slot], .done = now + job_cycles(dma, DMA_TXC, 0)};
-    dma->wr.rob_clr = true;
+    dma->wr.we |= DMA_WE_JOB | DMA_WE_ROB_CLR;
     dma->wr.rob_clr_addr = slot;
     dma->d.tx_cpl_id++;
 }
@@ -867,6 +871,7 @@ static void job_start_rx(struct dma *dma, uint64_t now, struct pkt *p)
                                   .rxd = *e,
                                   .rx_fault = fault,
                                   .done = now + job_cycles(dma, DMA_RXC, fault ? 0 : p->len)};
+    dma->wr.we |= DMA_WE_JOB;
     dma->d.rxc_rd++;
     port_pop(dma, dma->rx_in, DMA_PORT_RX_IN);
 }
@@ -935,28 +940,24 @@ static inline void regs_copy_range(struct dma_regs *dst, const struct dma_regs *
         memcpy(o + 16 * chunks, i + 16 * chunks, 8);
 }
 
-/* The host-visible registers (ring[] to err_cause) come first; eval changes them only when
- * a completion lands or an error is raised, and flags that with wr.host_we. */
+/* Three groups: the host-visible registers (ring[] to err_cause) first, which eval changes
+ * only when a completion lands or an error is raised (DMA_WE_HOST); the write channel (job,
+ * wr_rr) last, which changes when a job starts or lands, about two steps in four under TX
+ * load (DMA_WE_JOB); the pointers and rd_busy between them, copied every cycle. */
 #define DMA_REGS_HOST_END offsetof(struct dma_regs, txd_fetch)
+#define DMA_REGS_JOB offsetof(struct dma_regs, job)
 _Static_assert(DMA_REGS_HOST_END == offsetof(struct dma_regs, err_cause) + sizeof(uint32_t),
                "the host-visible registers end at err_cause");
-_Static_assert(DMA_REGS_HOST_END % 16 == 0 && sizeof(struct dma_regs) % 8 == 0,
-               "dma_regs is copied in 16-byte units, the last one possibly 8");
+_Static_assert(offsetof(struct dma_regs, wr_rr) > DMA_REGS_JOB &&
+                   offsetof(struct dma_regs, rd_busy) < DMA_REGS_JOB,
+               "the write channel group (job, wr_rr) is last");
+_Static_assert(DMA_REGS_HOST_END % 16 == 0 && DMA_REGS_JOB % 8 == 0 &&
+                   (sizeof(struct dma_regs) - DMA_REGS_JOB) % 16 == 0,
+               "dma_regs is copied in 16-byte units, the middle group's last one possibly 8");
 
 static void regs_copy(struct dma_regs *dst, const struct dma_regs *src)
 {
     regs_copy_range(dst, src, 0, sizeof(struct dma_regs));
-}
-
-/* No write port enabled (the data fields are read only under their enables). */
-static void dma_wr_clear(struct dma_wr *w)
-{
-    w->host_we = false;
-    w->rq_we = false;
-    w->rob_nwe = 0;
-    w->rob_clr = false;
-    w->rxc_nwe = 0;
-    w->txdc_nwe = 0;
 }
 
 /* The clock's three parts as always-inline bodies: the block functions below wrap them one by
@@ -967,8 +968,7 @@ static inline __attribute__((always_inline)) void eval_body(struct dma *dma, uin
     /* d == q here (commit and every host-side change of q keep them equal): no hold copy.
      * The write ports and `moved` are idle too: commit applies and clears them. */
 #ifdef DMA_CHECK_DQ
-    if (memcmp(&dma->d, &dma->q, sizeof(dma->q)) || dma->moved || dma->wr.host_we || dma->wr.rq_we ||
-        dma->wr.rob_nwe || dma->wr.rob_clr || dma->wr.rxc_nwe || dma->wr.txdc_nwe)
+    if (memcmp(&dma->d, &dma->q, sizeof(dma->q)) || dma->moved || dma->wr.we || dma->wr.rob_nwe)
         abort();
 #endif
 
@@ -989,23 +989,31 @@ static inline __attribute__((always_inline)) void eval_body(struct dma *dma, uin
 
 static inline __attribute__((always_inline)) void commit_body(struct dma *dma)
 {
-    const struct dma_wr *w = &dma->wr;
-    /* q = d; the host-visible part only when this cycle changed it (3 steps in 4 under TX
-     * load do not: 9 of the 17 moves). */
-    if (w->host_we)
+    struct dma_wr *w = &dma->wr;
+    uint32_t we = w->we;
+    /* q = d; the host-visible group and the write channel only when this cycle changed them
+     * (under TX load 3 steps in 4 change no host register, about 2 in 4 no job). */
+    if (we & DMA_WE_HOST)
         regs_copy_range(&dma->q, &dma->d, 0, DMA_REGS_HOST_END);
-    regs_copy_range(&dma->q, &dma->d, DMA_REGS_HOST_END, sizeof(struct dma_regs));
-    if (w->rq_we)
+    regs_copy_range(&dma->q, &dma->d, DMA_REGS_HOST_END, DMA_REGS_JOB);
+    if (we & DMA_WE_JOB)
+        regs_copy_range(&dma->q, &dma->d, DMA_REGS_JOB, sizeof(struct dma_regs));
+    if (we & DMA_WE_RQ)
         dma->rq[w->rq_addr] = w->rq_new;
-    if (w->rob_clr)
+    if (we & DMA_WE_ROB_CLR)
         dma->rob[w->rob_clr_addr] = NULL;
-    for (unsigned i = 0; i < w->rob_nwe; i++)
-        dma->rob[w->rob_addr[i]] = w->rob_new[i];
-    for (uint32_t i = 0; i < w->rxc_nwe; i++)
-        dma->rxc[(w->rxc_addr + i) & dma->rxc_mask] = dma->rxc_new[i];
-    for (uint32_t i = 0; i < w->txdc_nwe; i++)
-        dma->txdc[(w->txdc_addr + i) & dma->txdc_mask] = dma->txdc_new[i];
-    dma_wr_clear(&dma->wr);
+    if (we & DMA_WE_ROB) {
+        for (unsigned i = 0; i < w->rob_nwe; i++)
+            dma->rob[w->rob_addr[i]] = w->rob_new[i];
+        w->rob_nwe = 0;
+    }
+    if (we & DMA_WE_RXC)
+        for (uint32_t i = 0; i < w->rxc_nwe; i++)
+            dma->rxc[(w->rxc_addr + i) & dma->rxc_mask] = dma->rxc_new[i];
+    if (we & DMA_WE_TXDC)
+        for (uint32_t i = 0; i < w->txdc_nwe; i++)
+            dma->txdc[(w->txdc_addr + i) & dma->txdc_mask] = dma->txdc_new[i];
+    w->we = 0; /* no write port enabled (the data fields are read only under their enables) */
     fifo_commit(&dma->tx_out);
     fifo_commit(dma->tx_done);
     fifo_commit(dma->rx_in);

@@ -195,6 +195,7 @@ struct dma_regs {
     /* Host-visible registers first (dma_commit copies them only when eval changed them). */
     struct dma_ring_regs ring[DMA_NRINGS];
     uint32_t ctrl, intr_cause, intr_mask, err_cause;
+    /* Copied at every commit: the pointers and the read channel. */
     uint32_t txd_fetch;     /* next TX descriptor index to read                          */
     uint32_t txdc_rsv;      /* TX descriptor cache pointers (free-running): reserved by    */
     uint32_t txdc_wr;       /*   issued batch reads / arrived / taken by the frame stage;  */
@@ -207,21 +208,31 @@ struct dma_regs {
     uint32_t rxc_wr;        /*   issued batch reads / arrived / consumed by deliveries;     */
     uint32_t rxc_rd;        /*   rd <= wr <= rsv, rsv - rd <= rxd_cache                    */
     uint64_t rd_busy;       /* read channel busy until                                   */
+    /* The write channel last (dma_commit copies it only when a job started or landed). */
     struct dma_job job;     /* write channel                                             */
     uint8_t wr_rr;          /* write arbiter: 1 = RX had the last grant                  */
 };
 
-/* RAM write ports of one cycle, applied at commit (secworks _we/_new style), and the enable
- * of the host-visible register group (commit copies the rest of d to q every cycle). */
+/* Write enables of one cycle (struct dma_wr.we), applied at commit: the RAM write ports
+ * (secworks _we/_new style) and the two register groups that commit copies only when this
+ * cycle changed them (commit copies the rest of d to q every cycle). */
+#define DMA_WE_HOST 0x01u    /* d's host-visible registers (ring[] .. err_cause) changed   */
+#define DMA_WE_JOB 0x02u     /* d.job / d.wr_rr changed (a write job started or landed)     */
+#define DMA_WE_RQ 0x04u      /* read tracking RAM: rq_new to slot rq_addr                   */
+#define DMA_WE_ROB 0x08u     /* reorder buffer: rob_new[0..rob_nwe) to slots rob_addr[]     */
+#define DMA_WE_ROB_CLR 0x10u /* reorder buffer: slot rob_clr_addr emptied                   */
+#define DMA_WE_RXC 0x20u     /* RX descriptor cache: rxc_new[0..rxc_nwe) from slot rxc_addr */
+#define DMA_WE_TXDC 0x40u    /* TX descriptor cache: txdc_new[0..txdc_nwe) from txdc_addr   */
+
+/* RAM write ports of one cycle. The data fields are read only under their enable in `we`,
+ * which commit clears with one store (rob_nwe, a count eval increments, too). */
 struct dma_wr {
-    bool host_we;           /* d's host-visible registers (ring[] .. err_cause) changed    */
-    bool rq_we;
+    uint32_t we;            /* DMA_WE_* bits                                               */
     uint32_t rq_addr;
     struct dma_rd rq_new;
     unsigned rob_nwe;
     uint32_t rob_addr[3];
     struct pkt *rob_new[3];
-    bool rob_clr;
     uint32_t rob_clr_addr;
     uint32_t rxc_nwe;       /* RX descriptor cache: entries rxc_new[0..nwe) go to slots    */
     uint32_t rxc_addr;      /*   rxc_addr, rxc_addr + 1, ... (free-running, wrapped)        */
