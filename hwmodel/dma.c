@@ -1014,10 +1014,15 @@ static inline __attribute__((always_inline)) void commit_body(struct dma *dma)
         for (uint32_t i = 0; i < w->txdc_nwe; i++)
             dma->txdc[(w->txdc_addr + i) & dma->txdc_mask] = dma->txdc_new[i];
     w->we = 0; /* no write port enabled (the data fields are read only under their enables) */
+    /* tx_out, which dma owns, every edge (its consumer may leave its pops to us); an input
+     * only when dma popped from it: its producer commits its own pushes (dma.h). */
+    uint32_t moved = dma->moved;
     fifo_commit(&dma->tx_out);
-    fifo_commit(dma->tx_done);
-    fifo_commit(dma->rx_in);
-    dma->port_changes = dma->moved;
+    if (moved & DMA_PORT_TX_DONE)
+        fifo_commit(dma->tx_done);
+    if (moved & DMA_PORT_RX_IN)
+        fifo_commit(dma->rx_in);
+    dma->port_changes = moved;
     dma->moved = 0;
 }
 

@@ -10,8 +10,10 @@
  *            tokens with pkt->drop != 0 only have their buffer freed.
  *   irq      dma_irq(): level interrupt = (INTR_CAUSE & INTR_MASK) != 0.
  *   CSRs     dma_csr_read()/dma_csr_write(), called by the host between clock steps.
- * dma commits every FIFO it is connected to at its clock edge (fifo_commit is idempotent, so a
- * neighbour committing the same FIFO is harmless). The packet pool is committed by its owner.
+ * dma commits tx_out at every clock edge, and tx_done or rx_in at an edge where it popped a
+ * token from it; the producer of tx_done and rx_in must commit the FIFO at the edge of a cycle
+ * it pushed (fifo_commit is idempotent, so both ends committing the same FIFO is harmless).
+ * The packet pool is committed by its owner.
  *
  * Rings (desc.h): index registers hold ring indices in [0, size); a ring is empty when
  * HEAD == TAIL and holds at most size - 1 entries. The device owns HEAD, the driver TAIL:
