@@ -764,16 +764,17 @@ static uint64_t job_cycles(const struct dma *dma, unsigned ring, uint32_t data_b
 
 /* Completion record, then the producer index (and its write-back), then the cause: the host
  * never sees a HEAD that covers a record not yet in memory. Inline: gcc kept it out of line
- * (two callers), a call frame on every completion. */
+ * (two callers), a call frame on every completion. `we` enables the registers it changes:
+ * DMA_WE_TX_CPL (the two TX heads and INTR_CAUSE) or DMA_WE_HOST; an error adds DMA_WE_HOST. */
 static inline void cpl_commit(struct dma *dma, unsigned cring, unsigned dring, const uint8_t *rec,
-                              uint32_t rec_bytes, uint32_t cause)
+                              uint32_t rec_bytes, uint32_t cause, uint32_t we)
 {
     struct dma_regs *d = &dma->d;
     struct dma_ring_regs *c = &d->ring[cring];
-    dma->wr.we |= DMA_WE_HOST;
+    dma->wr.we |= we;
     if (host_mem_write(dma->cfg.hm, c->base + (uint64_t)c->head * rec_bytes, rec, rec_bytes)) {
         dma->stats.cpl_dma_error++;
-        raise_err(d, DMA_ERR_CPL_DMA);
+        eval_err(dma, DMA_ERR_CPL_DMA);
     } else {
         dma->stats.bytes_written += rec_bytes;
     }
@@ -784,7 +785,7 @@ static inline void cpl_commit(struct dma *dma, unsigned cring, unsigned dring, c
         put_le32(wb, c->head);
         if (host_mem_write(dma->cfg.hm, c->wb, wb, sizeof(wb))) {
             dma->stats.cpl_dma_error++;
-            raise_err(d, DMA_ERR_CPL_DMA);
+            eval_err(dma, DMA_ERR_CPL_DMA);
         } else {
             dma->stats.bytes_written += sizeof(wb);
         }
@@ -814,7 +815,7 @@ static void job_land(struct dma *dma)
             .wire_len = p->drop ? 0 : p->len,
         };
         txc_encode(rec, &c);
-        cpl_commit(dma, DMA_TXC, DMA_TXD, rec, DMA_TXC_BYTES, DMA_INTR_TX_CPL);
+        cpl_commit(dma, DMA_TXC, DMA_TXD, rec, DMA_TXC_BYTES, DMA_INTR_TX_CPL, DMA_WE_TX_CPL);
         dma->stats.tx_cpl_written++;
         if (c.status == NIC_TXS_OK)
             dma->stats.tx_ok++;
@@ -838,7 +839,7 @@ static void job_land(struct dma *dma)
             .seq_hi = fault ? 0 : p->seq_hi,
         };
         rxc_encode(rec, &c);
-        cpl_commit(dma, DMA_RXC, DMA_RXD, rec, DMA_RXC_BYTES, DMA_INTR_RX_CPL);
+        cpl_commit(dma, DMA_RXC, DMA_RXD, rec, DMA_RXC_BYTES, DMA_INTR_RX_CPL, DMA_WE_HOST);
         if (!fault)
             dma->stats.rx_delivered++;
     }
@@ -993,8 +994,16 @@ static inline __attribute__((always_inline)) void commit_body(struct dma *dma)
     uint32_t we = w->we;
     /* q = d; the host-visible group and the write channel only when this cycle changed them
      * (under TX load 3 steps in 4 change no host register, about 2 in 4 no job). */
-    if (we & DMA_WE_HOST)
-        regs_copy_range(&dma->q, &dma->d, 0, DMA_REGS_HOST_END);
+    if (we & (DMA_WE_HOST | DMA_WE_TX_CPL)) {
+        if (we & DMA_WE_HOST) {
+            regs_copy_range(&dma->q, &dma->d, 0, DMA_REGS_HOST_END);
+        } else {
+            /* A TX completion landed (one step per packet): its three registers alone. */
+            dma->q.ring[DMA_TXC].head = dma->d.ring[DMA_TXC].head;
+            dma->q.ring[DMA_TXD].head = dma->d.ring[DMA_TXD].head;
+            dma->q.intr_cause = dma->d.intr_cause;
+        }
+    }
     regs_copy_range(&dma->q, &dma->d, DMA_REGS_HOST_END, DMA_REGS_JOB);
     if (we & DMA_WE_JOB)
         regs_copy_range(&dma->q, &dma->d, DMA_REGS_JOB, sizeof(struct dma_regs));

@@ -225,6 +225,8 @@ struct dma_regs {
 #define DMA_WE_ROB_CLR 0x10u /* reorder buffer: slot rob_clr_addr emptied                   */
 #define DMA_WE_RXC 0x20u     /* RX descriptor cache: rxc_new[0..rxc_nwe) from slot rxc_addr */
 #define DMA_WE_TXDC 0x40u    /* TX descriptor cache: txdc_new[0..txdc_nwe) from txdc_addr   */
+#define DMA_WE_TX_CPL 0x80u  /* of the host-visible registers only TX_CPL.HEAD, TX_RING.HEAD
+                              * and INTR_CAUSE changed (a TX completion landed)             */
 
 /* RAM write ports of one cycle. The data fields are read only under their enable in `we`,
  * which commit clears with one store (rob_nwe, a count eval increments, too). */
