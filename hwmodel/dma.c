@@ -844,16 +844,26 @@ static void job_land(struct dma *dma)
             dma->stats.rx_delivered++;
     }
     free_pkt(dma, p);
-    dma->d.job = (struct dma_job){0};
-    dma->wr.we |= DMA_WE_JOB;
+    if (j->kind == DMA_JOB_TX) {
+        /* Its RX fields are zero already (struct dma_job). */
+        dma->d.job.kind = DMA_JOB_NONE;
+        dma->d.job.done = 0;
+        dma->d.job.pkt = NULL;
+        dma->wr.we |= DMA_WE_JOB_TX;
+    } else {
+        dma->d.job = (struct dma_job){0};
+        dma->wr.we |= DMA_WE_JOB;
+    }
 }
 
 static void job_start_tx(struct dma *dma, uint64_t now)
 {
     uint32_t slot = dma->q.tx_cpl_id & dma->rob_mask;
-    dma->d.job = (struct dma_job){
-        .kind = DMA_JOB_TX, .pkt = dma->rob[slot], .done = now + job_cycles(dma, DMA_TXC, 0)};
-    dma->wr.we |= DMA_WE_JOB | DMA_WE_ROB_CLR;
+    /* The channel is idle (kind NONE): its RX fields are zero and stay so (struct dma_job). */
+    dma->d.job.kind = DMA_JOB_TX;
+    dma->d.job.pkt = dma->rob[slot];
+    dma->d.job.done = now + job_cycles(dma, DMA_TXC, 0);
+    dma->wr.we |= DMA_WE_JOB_TX | DMA_WE_ROB_CLR;
     dma->wr.rob_clr_addr = slot;
     dma->d.tx_cpl_id++;
 }
@@ -942,19 +952,19 @@ static inline void regs_copy_range(struct dma_regs *dst, const struct dma_regs *
 }
 
 /* Three groups: the host-visible registers (ring[] to err_cause) first, which eval changes
- * only when a completion lands or an error is raised (DMA_WE_HOST); the write channel (job,
- * wr_rr) last, which changes when a job starts or lands, about two steps in four under TX
- * load (DMA_WE_JOB); the pointers and rd_busy between them, copied every cycle. */
+ * only when a completion lands or an error is raised (DMA_WE_HOST); the write channel (job)
+ * last, which changes when a job starts or lands, about two steps in four under TX load
+ * (DMA_WE_JOB, or DMA_WE_JOB_TX for a TX job's three fields); the pointers, wr_rr and rd_busy
+ * between them, copied every cycle. */
 #define DMA_REGS_HOST_END offsetof(struct dma_regs, txd_fetch)
 #define DMA_REGS_JOB offsetof(struct dma_regs, job)
 _Static_assert(DMA_REGS_HOST_END == offsetof(struct dma_regs, err_cause) + sizeof(uint32_t),
                "the host-visible registers end at err_cause");
-_Static_assert(offsetof(struct dma_regs, wr_rr) > DMA_REGS_JOB &&
-                   offsetof(struct dma_regs, rd_busy) < DMA_REGS_JOB,
-               "the write channel group (job, wr_rr) is last");
+_Static_assert(DMA_REGS_JOB + sizeof(struct dma_job) == sizeof(struct dma_regs),
+               "the write channel group (job) is last");
 _Static_assert(DMA_REGS_HOST_END % 16 == 0 && DMA_REGS_JOB % 8 == 0 &&
-                   (sizeof(struct dma_regs) - DMA_REGS_JOB) % 16 == 0,
-               "dma_regs is copied in 16-byte units, the middle group's last one possibly 8");
+                   sizeof(struct dma_regs) % 8 == 0,
+               "dma_regs is copied in 16-byte units, a group's last one possibly 8");
 
 static void regs_copy(struct dma_regs *dst, const struct dma_regs *src)
 {
@@ -971,6 +981,10 @@ static inline __attribute__((always_inline)) void eval_body(struct dma *dma, uin
 #ifdef DMA_CHECK_DQ
     if (memcmp(&dma->d, &dma->q, sizeof(dma->q)) || dma->moved || dma->wr.we || dma->wr.rob_nwe)
         abort();
+    static const struct dma_job idle_rx = {0};
+    if (dma->q.job.kind != DMA_JOB_RX &&
+        (dma->q.job.rx_fault || memcmp(&dma->q.job.rxd, &idle_rx.rxd, sizeof(idle_rx.rxd))))
+        abort(); /* the RX fields of a job that is not RX are zero (struct dma_job) */
 #endif
 
     bool wr_free = wr_free_at(dma, now);
@@ -1005,8 +1019,17 @@ static inline __attribute__((always_inline)) void commit_body(struct dma *dma)
         }
     }
     regs_copy_range(&dma->q, &dma->d, DMA_REGS_HOST_END, DMA_REGS_JOB);
-    if (we & DMA_WE_JOB)
-        regs_copy_range(&dma->q, &dma->d, DMA_REGS_JOB, sizeof(struct dma_regs));
+    if (we & (DMA_WE_JOB | DMA_WE_JOB_TX)) { /* one test on the steps without a job change */
+        if (we & DMA_WE_JOB) {
+            regs_copy_range(&dma->q, &dma->d, DMA_REGS_JOB, sizeof(struct dma_regs));
+        } else {
+            /* Field by field, at the widths eval stored them (no wide load over a byte
+             * store). */
+            dma->q.job.kind = dma->d.job.kind;
+            dma->q.job.done = dma->d.job.done;
+            dma->q.job.pkt = dma->d.job.pkt;
+        }
+    }
     if (we & DMA_WE_RQ)
         dma->rq[w->rq_addr] = w->rq_new;
     if (we & DMA_WE_ROB_CLR)

@@ -183,7 +183,9 @@ struct dma_rxd_entry {
 
 enum dma_job_kind { DMA_JOB_NONE = 0, DMA_JOB_TX = 1, DMA_JOB_RX = 2 };
 
-/* The write job in flight on the write channel. */
+/* The write job in flight on the write channel. The RX fields are zero unless kind is
+ * DMA_JOB_RX (an RX job's landing clears the whole job), so a TX job starts and lands by
+ * kind, done and pkt alone. */
 struct dma_job {
     uint8_t kind;       /* enum dma_job_kind                                              */
     uint64_t done;      /* cycle its writes land (write channel busy until)               */
@@ -209,22 +211,23 @@ struct dma_regs {
     uint32_t rxc_rsv;       /* RX descriptor cache pointers (free-running): reserved by    */
     uint32_t rxc_wr;        /*   issued batch reads / arrived / consumed by deliveries;     */
     uint32_t rxc_rd;        /*   rd <= wr <= rsv, rsv - rd <= rxd_cache                    */
+    uint8_t wr_rr;          /* write arbiter: 1 = RX had the last grant                  */
     uint64_t rd_busy;       /* read channel busy until                                   */
     /* The write channel last (dma_commit copies it only when a job started or landed). */
     struct dma_job job;     /* write channel                                             */
-    uint8_t wr_rr;          /* write arbiter: 1 = RX had the last grant                  */
 };
 
 /* Write enables of one cycle (struct dma_wr.we), applied at commit: the RAM write ports
  * (secworks _we/_new style) and the two register groups that commit copies only when this
  * cycle changed them (commit copies the rest of d to q every cycle). */
 #define DMA_WE_HOST 0x01u    /* d's host-visible registers (ring[] .. err_cause) changed   */
-#define DMA_WE_JOB 0x02u     /* d.job / d.wr_rr changed (a write job started or landed)     */
+#define DMA_WE_JOB 0x02u     /* d.job changed (an RX write job started or landed)           */
 #define DMA_WE_RQ 0x04u      /* read tracking RAM: rq_new to slot rq_addr                   */
 #define DMA_WE_ROB 0x08u     /* reorder buffer: rob_new[0..rob_nwe) to slots rob_addr[]     */
 #define DMA_WE_ROB_CLR 0x10u /* reorder buffer: slot rob_clr_addr emptied                   */
 #define DMA_WE_RXC 0x20u     /* RX descriptor cache: rxc_new[0..rxc_nwe) from slot rxc_addr */
 #define DMA_WE_TXDC 0x40u    /* TX descriptor cache: txdc_new[0..txdc_nwe) from txdc_addr   */
+#define DMA_WE_JOB_TX 0x100u /* of d.job only kind, done and pkt changed (a TX job)          */
 #define DMA_WE_TX_CPL 0x80u  /* of the host-visible registers only TX_CPL.HEAD, TX_RING.HEAD
                               * and INTR_CAUSE changed (a TX completion landed)             */
 
