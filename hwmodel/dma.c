@@ -348,17 +348,18 @@ void dma_free(struct dma *dma)
     dma->rxc_new = NULL;
 }
 
-/* ---- ports: eval notes which FIFO pointers it moves, for dma_port_changes() ---------------- */
+/* ---- ports: eval notes which FIFO pointers it moves (wr.we), for commit and
+ * dma_port_changes() ---------------------------------------------------------------------- */
 static void port_push_tx_out(struct dma *dma, struct pkt *p, uint64_t ready_at)
 {
     fifo_push(&dma->tx_out, p, ready_at);
-    dma->moved |= DMA_PORT_TX_OUT;
+    dma->wr.we |= DMA_PORT_TX_OUT;
 }
 
 static void port_pop(struct dma *dma, struct fifo *f, uint32_t port)
 {
     fifo_pop(f);
-    dma->moved |= port;
+    dma->wr.we |= port;
 }
 
 /* ---- read channel ------------------------------------------------------------------------ */
@@ -977,9 +978,9 @@ static void regs_copy(struct dma_regs *dst, const struct dma_regs *src)
 static inline __attribute__((always_inline)) void eval_body(struct dma *dma, uint64_t now)
 {
     /* d == q here (commit and every host-side change of q keep them equal): no hold copy.
-     * The write ports and `moved` are idle too: commit applies and clears them. */
+     * The write ports are idle too: commit applies and clears them. */
 #ifdef DMA_CHECK_DQ
-    if (memcmp(&dma->d, &dma->q, sizeof(dma->q)) || dma->moved || dma->wr.we || dma->wr.rob_nwe)
+    if (memcmp(&dma->d, &dma->q, sizeof(dma->q)) || dma->wr.we || dma->wr.rob_nwe)
         abort();
     static const struct dma_job idle_rx = {0};
     if (dma->q.job.kind != DMA_JOB_RX &&
@@ -1039,23 +1040,23 @@ static inline __attribute__((always_inline)) void commit_body(struct dma *dma)
             dma->rob[w->rob_addr[i]] = w->rob_new[i];
         w->rob_nwe = 0;
     }
-    if (we & DMA_WE_RXC)
-        for (uint32_t i = 0; i < w->rxc_nwe; i++)
-            dma->rxc[(w->rxc_addr + i) & dma->rxc_mask] = dma->rxc_new[i];
-    if (we & DMA_WE_TXDC)
-        for (uint32_t i = 0; i < w->txdc_nwe; i++)
-            dma->txdc[(w->txdc_addr + i) & dma->txdc_mask] = dma->txdc_new[i];
-    w->we = 0; /* no write port enabled (the data fields are read only under their enables) */
+    if (we & (DMA_WE_RXC | DMA_WE_TXDC)) { /* batch reads: one step in eight packets or fewer */
+        if (we & DMA_WE_RXC)
+            for (uint32_t i = 0; i < w->rxc_nwe; i++)
+                dma->rxc[(w->rxc_addr + i) & dma->rxc_mask] = dma->rxc_new[i];
+        if (we & DMA_WE_TXDC)
+            for (uint32_t i = 0; i < w->txdc_nwe; i++)
+                dma->txdc[(w->txdc_addr + i) & dma->txdc_mask] = dma->txdc_new[i];
+    }
     /* tx_out, which dma owns, every edge (its consumer may leave its pops to us); an input
      * only when dma popped from it: its producer commits its own pushes (dma.h). */
-    uint32_t moved = dma->moved;
     fifo_commit(&dma->tx_out);
-    if (moved & DMA_PORT_TX_DONE)
+    if (we & DMA_PORT_TX_DONE)
         fifo_commit(dma->tx_done);
-    if (moved & DMA_PORT_RX_IN)
+    if (we & DMA_PORT_RX_IN)
         fifo_commit(dma->rx_in);
-    dma->port_changes = moved;
-    dma->moved = 0;
+    dma->port_changes = we & DMA_PORTS;
+    w->we = 0; /* no write enabled (the data fields are read only under their enables) */
 }
 
 static inline __attribute__((always_inline)) uint64_t next_event_body(const struct dma *dma,

@@ -217,24 +217,26 @@ struct dma_regs {
     struct dma_job job;     /* write channel                                             */
 };
 
-/* Write enables of one cycle (struct dma_wr.we), applied at commit: the RAM write ports
- * (secworks _we/_new style) and the two register groups that commit copies only when this
- * cycle changed them (commit copies the rest of d to q every cycle). */
-#define DMA_WE_HOST 0x01u    /* d's host-visible registers (ring[] .. err_cause) changed   */
-#define DMA_WE_JOB 0x02u     /* d.job changed (an RX write job started or landed)           */
-#define DMA_WE_RQ 0x04u      /* read tracking RAM: rq_new to slot rq_addr                   */
-#define DMA_WE_ROB 0x08u     /* reorder buffer: rob_new[0..rob_nwe) to slots rob_addr[]     */
-#define DMA_WE_ROB_CLR 0x10u /* reorder buffer: slot rob_clr_addr emptied                   */
-#define DMA_WE_RXC 0x20u     /* RX descriptor cache: rxc_new[0..rxc_nwe) from slot rxc_addr */
-#define DMA_WE_TXDC 0x40u    /* TX descriptor cache: txdc_new[0..txdc_nwe) from txdc_addr   */
-#define DMA_WE_JOB_TX 0x100u /* of d.job only kind, done and pkt changed (a TX job)          */
-#define DMA_WE_TX_CPL 0x80u  /* of the host-visible registers only TX_CPL.HEAD, TX_RING.HEAD
-                              * and INTR_CAUSE changed (a TX completion landed)             */
+/* Write enables of one cycle (struct dma_wr.we), applied at commit: the port FIFOs' pointers
+ * dma moved (the DMA_PORT_* bits, below: commit commits an input FIFO only under its bit and
+ * reports them as dma_port_changes()), the RAM write ports (secworks _we/_new style), and the
+ * register groups that commit copies only when this cycle changed them (commit copies the
+ * rest of d to q every cycle). */
+#define DMA_WE_HOST 0x010u    /* d's host-visible registers (ring[] .. err_cause) changed  */
+#define DMA_WE_TX_CPL 0x020u  /* of the host-visible registers only TX_CPL.HEAD, TX_RING.HEAD
+                               * and INTR_CAUSE changed (a TX completion landed)            */
+#define DMA_WE_JOB 0x040u     /* d.job changed (an RX write job started or landed)          */
+#define DMA_WE_JOB_TX 0x080u  /* of d.job only kind, done and pkt changed (a TX job)        */
+#define DMA_WE_RQ 0x100u      /* read tracking RAM: rq_new to slot rq_addr                  */
+#define DMA_WE_ROB 0x200u     /* reorder buffer: rob_new[0..rob_nwe) to slots rob_addr[]    */
+#define DMA_WE_ROB_CLR 0x400u /* reorder buffer: slot rob_clr_addr emptied                  */
+#define DMA_WE_RXC 0x800u     /* RX descriptor cache: rxc_new[0..rxc_nwe) from rxc_addr     */
+#define DMA_WE_TXDC 0x1000u   /* TX descriptor cache: txdc_new[0..txdc_nwe) from txdc_addr  */
 
 /* RAM write ports of one cycle. The data fields are read only under their enable in `we`,
  * which commit clears with one store (rob_nwe, a count eval increments, too). */
 struct dma_wr {
-    uint32_t we;            /* DMA_WE_* bits                                               */
+    uint32_t we;            /* DMA_PORT_* and DMA_WE_* bits                                */
     uint32_t rq_addr;
     struct dma_rd rq_new;
     unsigned rob_nwe;
@@ -252,7 +254,7 @@ struct dma {
     /* q/d discipline with one shortcut: d equals q whenever no eval is in progress (commit
      * copies d to q, and every host-side change of q through the CSR functions copies q to
      * d), so dma_eval starts from d without the hold copy d = q. Likewise the write ports
-     * (wr) and `moved` are idle between steps: commit applies them and clears them. */
+     * (wr) are idle between steps: commit applies them and clears them. */
     struct dma_regs q, d;
     struct dma_wr wr;
     /* Counters are not flops the logic reads: eval bumps them in place (nothing reads them
@@ -271,7 +273,6 @@ struct dma {
      * bw_num is a power of two (the defaults), else -1 (divide). Set by dma_init. */
     int bw_shift;
     uint32_t x_txc, x_rxc, x_wb;
-    uint32_t moved;             /* DMA_PORT_* bits: the FIFO pointers this eval moved    */
     uint32_t port_changes;      /* DMA_PORT_* bits: what the last commit moved           */
     /* ports */
     struct fifo tx_out;
@@ -315,6 +316,7 @@ const char *dma_reg_name(enum dma_reg reg);
 #define DMA_PORT_TX_OUT 0x1u
 #define DMA_PORT_TX_DONE 0x2u
 #define DMA_PORT_RX_IN 0x4u
+#define DMA_PORTS (DMA_PORT_TX_OUT | DMA_PORT_TX_DONE | DMA_PORT_RX_IN)
 static inline uint32_t dma_port_changes(const struct dma *dma) /* inline: after every step */
 {
     return dma->port_changes;
