@@ -540,20 +540,24 @@ static bool can_fetch_txd(const struct dma *dma, uint32_t outstanding)
     return k && room >= k;
 }
 
-/* The TX descriptor cache head, if it has arrived by `wr` (q, or d with this cycle's retire). */
-static const struct dma_txd_entry *txdc_head(const struct dma *dma, uint32_t wr)
+/* The TX descriptor cache head has arrived by `wr` (q, or d with this cycle's retire). */
+static bool txdc_has_head(const struct dma *dma, uint32_t wr)
 {
-    const struct dma_regs *q = &dma->q;
-    return q->txdc_rd != wr ? &dma->txdc[q->txdc_rd & dma->txdc_mask] : NULL;
+    return dma->q.txdc_rd != wr;
 }
 
-/* The head can leave the cache now: a bad one needs only a buffer, a good one also a read
+/* The TX descriptor cache head (txdc_has_head() first). Not a pointer-or-NULL from one
+ * function: gcc then tested the computed slot address for NULL on every use. */
+static const struct dma_txd_entry *txdc_head(const struct dma *dma)
+{
+    return &dma->txdc[dma->q.txdc_rd & dma->txdc_mask];
+}
+
+/* The head e can leave the cache now: a bad one needs only a buffer, a good one also a read
  * slot, the issue port and room in tx_out. */
 static bool can_take_head(const struct dma *dma, const struct dma_txd_entry *e,
                           uint32_t outstanding, bool port_free)
 {
-    if (!e)
-        return false;
     /* The read conditions first: a full read window blocks a good head most of the time. */
     if (e->verdict == NIC_DROP_NONE &&
         !(port_free && outstanding < dma->cfg.max_reads && fifo_can_push(&dma->tx_out)))
@@ -653,7 +657,9 @@ static bool rd_issue_next(struct dma *dma, uint64_t now, uint32_t outstanding)
  * issues its frame read. */
 static void txdc_take(struct dma *dma, uint64_t now, uint32_t outstanding, bool port_free)
 {
-    const struct dma_txd_entry *e = txdc_head(dma, dma->d.txdc_wr);
+    if (!txdc_has_head(dma, dma->d.txdc_wr))
+        return;
+    const struct dma_txd_entry *e = txdc_head(dma);
     if (!can_take_head(dma, e, outstanding, port_free))
         return;
     struct pkt *p = pkt_pool_get(dma->cfg.pool);
@@ -1079,7 +1085,7 @@ static inline __attribute__((always_inline)) uint64_t next_event_body(const stru
     if (outstanding < dma->cfg.max_reads &&
         (can_prefetch_rxd(dma, outstanding) || can_fetch_txd(dma, outstanding)))
         return now;
-    if (can_take_head(dma, txdc_head(dma, q->txdc_wr), outstanding, true))
+    if (txdc_has_head(dma, q->txdc_wr) && can_take_head(dma, txdc_head(dma), outstanding, true))
         return now;
     t = min_u64(t, fifo_next_event(dma->tx_done, now));
     if (tx_cpl_ready(dma, &q->ring[DMA_TXC]))
