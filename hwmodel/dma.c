@@ -771,7 +771,7 @@ static bool wr_free_at(const struct dma *dma, uint64_t t)
  * and overwrite a record the driver has not consumed. In next_event q == d. */
 static bool tx_cpl_ready(const struct dma *dma, const struct dma_ring_regs *cpl)
 {
-    return dma->rob[dma->q.tx_cpl_id & dma->rob_mask] != NULL && ring_has_room(cpl);
+    return dma->rob_head && ring_has_room(cpl);
 }
 
 /* ---- write channel ------------------------------------------------------------------------- */
@@ -1007,6 +1007,8 @@ static inline __attribute__((always_inline)) void eval_body(struct dma *dma, uin
     if (dma->q.job.kind != DMA_JOB_RX &&
         (dma->q.job.rx_fault || memcmp(&dma->q.job.rxd, &idle_rx.rxd, sizeof(idle_rx.rxd))))
         abort(); /* the RX fields of a job that is not RX are zero (struct dma_job) */
+    if (dma->rob_head != (dma->rob[dma->q.tx_cpl_id & dma->rob_mask] != NULL))
+        abort();
 #endif
 
     bool wr_free = wr_free_at(dma, now);
@@ -1054,12 +1056,16 @@ static inline __attribute__((always_inline)) void commit_body(struct dma *dma)
     }
     if (we & DMA_WE_RQ)
         dma->rq[w->rq_addr] = w->rq_new;
-    if (we & DMA_WE_ROB_CLR)
-        dma->rob[w->rob_clr_addr] = NULL;
-    if (we & DMA_WE_ROB) {
-        for (unsigned i = 0; i < w->rob_nwe; i++)
-            dma->rob[w->rob_addr[i]] = w->rob_new[i];
-        w->rob_nwe = 0;
+    if (we & (DMA_WE_ROB_CLR | DMA_WE_ROB)) {
+        if (we & DMA_WE_ROB_CLR)
+            dma->rob[w->rob_clr_addr] = NULL;
+        if (we & DMA_WE_ROB) {
+            for (unsigned i = 0; i < w->rob_nwe; i++)
+                dma->rob[w->rob_addr[i]] = w->rob_new[i];
+            w->rob_nwe = 0;
+        }
+        /* The head moves (tx_cpl_id) only with a clear: both are in place now. */
+        dma->rob_head = dma->rob[dma->q.tx_cpl_id & dma->rob_mask] != NULL;
     }
     if (we & (DMA_WE_RXC | DMA_WE_TXDC)) { /* batch reads: one step in eight packets or fewer */
         if (we & DMA_WE_RXC)

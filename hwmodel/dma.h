@@ -268,6 +268,10 @@ struct dma {
     struct dma_txd_entry *txdc; /* txdc_mask + 1 entries; txd_cache of them used          */
     struct dma_txd_entry *txdc_new; /* write-port data of one batch (txd_batch entries)   */
     uint32_t rq_mask, rob_mask, rxc_mask, txdc_mask; /* entries - 1 (powers of two)       */
+    /* The reorder buffer's head-valid output: rob[q.tx_cpl_id & rob_mask] != NULL, updated at
+     * the commits that write the buffer (eval and next_event test it every step; the slot
+     * lookup cost three dependent loads each time). */
+    bool rob_head;
     /* Beat counts, as dma_xfer_cycles(cfg, n) computes them, without its division on every
      * transfer: the fixed-size records' counts precomputed, and bw_shift = log2(bw_num) when
      * bw_num is a power of two (the defaults), else -1 (divide). Set by dma_init. */
