@@ -568,13 +568,12 @@ static const struct dma_txd_entry *txdc_head(const struct dma *dma)
     return &dma->txdc[dma->q.txdc_rd & dma->txdc_mask];
 }
 
-/* The head e can leave the cache now: a bad one needs only a buffer, a good one also a read
- * slot, the issue port and room in tx_out. */
-static bool can_take_head(const struct dma *dma, const struct dma_txd_entry *e,
-                          uint32_t outstanding, bool port_free)
+/* The head (txdc_has_head() first) can leave the cache now: a bad one needs only a buffer, a
+ * good one also a read slot, the issue port and room in tx_out. */
+static bool can_take_head(const struct dma *dma, uint32_t outstanding, bool port_free)
 {
     /* The read conditions first: a full read window blocks a good head most of the time. */
-    if (e->verdict == NIC_DROP_NONE &&
+    if (!dma->txdc_head_bad &&
         !(port_free && outstanding < dma->cfg.max_reads && fifo_can_push(&dma->tx_out)))
         return false;
     return pkt_pool_avail(dma->cfg.pool) != 0;
@@ -672,17 +671,16 @@ static bool rd_issue_next(struct dma *dma, uint64_t now, uint32_t outstanding)
  * issues its frame read. */
 static void txdc_take(struct dma *dma, uint64_t now, uint32_t outstanding, bool port_free)
 {
-    if (!txdc_has_head(dma, dma->d.txdc_wr))
+    if (!txdc_has_head(dma, dma->d.txdc_wr) || !can_take_head(dma, outstanding, port_free))
         return;
     const struct dma_txd_entry *e = txdc_head(dma);
-    if (!can_take_head(dma, e, outstanding, port_free))
-        return;
     struct pkt *p = pkt_pool_get(dma->cfg.pool);
     p->dir = PKT_TX;
     p->id = dma->q.tx_next_id;
     p->t_in = e->t_in;
     dma->d.tx_next_id++;
     dma->d.txdc_rd++;
+    dma->wr.we |= DMA_WE_TXDC_RD;
     if (!e->fault) {
         dma->stats.tx_desc_fetched++;
         p->len = e->d.len;
@@ -1007,7 +1005,8 @@ static inline __attribute__((always_inline)) void eval_body(struct dma *dma, uin
     if (dma->q.job.kind != DMA_JOB_RX &&
         (dma->q.job.rx_fault || memcmp(&dma->q.job.rxd, &idle_rx.rxd, sizeof(idle_rx.rxd))))
         abort(); /* the RX fields of a job that is not RX are zero (struct dma_job) */
-    if (dma->rob_head != (dma->rob[dma->q.tx_cpl_id & dma->rob_mask] != NULL))
+    if (dma->rob_head != (dma->rob[dma->q.tx_cpl_id & dma->rob_mask] != NULL) ||
+        dma->txdc_head_bad != (txdc_head(dma)->verdict != NIC_DROP_NONE))
         abort();
 #endif
 
@@ -1075,6 +1074,8 @@ static inline __attribute__((always_inline)) void commit_body(struct dma *dma)
             for (uint32_t i = 0; i < w->txdc_nwe; i++)
                 dma->txdc[(w->txdc_addr + i) & dma->txdc_mask] = dma->txdc_new[i];
     }
+    if (we & (DMA_WE_TXDC | DMA_WE_TXDC_RD)) /* the head slot moved or may have been written */
+        dma->txdc_head_bad = txdc_head(dma)->verdict != NIC_DROP_NONE;
     /* tx_out, which dma owns, every edge (its consumer may leave its pops to us); an input
      * only when dma popped from it: its producer commits its own pushes (dma.h). */
     fifo_commit(&dma->tx_out);
@@ -1106,7 +1107,7 @@ static inline __attribute__((always_inline)) uint64_t next_event_body(const stru
     if (outstanding < dma->cfg.max_reads &&
         (can_prefetch_rxd(dma, outstanding) || can_fetch_txd(dma, outstanding)))
         return now;
-    if (txdc_has_head(dma, q->txdc_wr) && can_take_head(dma, txdc_head(dma), outstanding, true))
+    if (txdc_has_head(dma, q->txdc_wr) && can_take_head(dma, outstanding, true))
         return now;
     t = min_u64(t, fifo_next_event(dma->tx_done, now));
     if (tx_cpl_ready(dma, &q->ring[DMA_TXC]))

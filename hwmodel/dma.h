@@ -232,6 +232,7 @@ struct dma_regs {
 #define DMA_WE_ROB_CLR 0x400u /* reorder buffer: slot rob_clr_addr emptied                  */
 #define DMA_WE_RXC 0x800u     /* RX descriptor cache: rxc_new[0..rxc_nwe) from rxc_addr     */
 #define DMA_WE_TXDC 0x1000u   /* TX descriptor cache: txdc_new[0..txdc_nwe) from txdc_addr  */
+#define DMA_WE_TXDC_RD 0x2000u /* d.txdc_rd moved (the cache head left): its head output   */
 
 /* RAM write ports of one cycle. The data fields are read only under their enable in `we`,
  * which commit clears with one store (rob_nwe, a count eval increments, too). */
@@ -272,6 +273,10 @@ struct dma {
      * the commits that write the buffer (eval and next_event test it every step; the slot
      * lookup cost three dependent loads each time). */
     bool rob_head;
+    /* The TX descriptor cache's head output: the slot at q.txdc_rd holds a descriptor that
+     * will be dropped (verdict != NIC_DROP_NONE; meaningful once the head has arrived),
+     * updated at the commits that move txdc_rd or write the cache. */
+    bool txdc_head_bad;
     /* Beat counts, as dma_xfer_cycles(cfg, n) computes them, without its division on every
      * transfer: the fixed-size records' counts precomputed, and bw_shift = log2(bw_num) when
      * bw_num is a power of two (the defaults), else -1 (divide). Set by dma_init. */
