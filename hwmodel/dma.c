@@ -460,12 +460,11 @@ static void tx_fail(struct dma *dma, struct pkt *p, uint8_t drop)
 static void rd_retire(struct dma *dma, uint64_t now)
 {
     const struct dma_regs *q = &dma->q;
-    if (q->rq_wr == q->rq_rd)
+    if (q->rq_wr == q->rq_rd || dma->rq_head_done > now)
         return;
     const struct dma_rd *r = &dma->rq[q->rq_rd & dma->rq_mask];
-    if (r->done > now)
-        return;
     dma->d.rq_rd++;
+    dma->wr.we |= DMA_WE_RQ_RD;
     switch (r->kind) {
     case DMA_RD_TXD:
         /* The batch's entries were written at issue; now they are valid. */
@@ -1006,6 +1005,7 @@ static inline __attribute__((always_inline)) void eval_body(struct dma *dma, uin
         (dma->q.job.rx_fault || memcmp(&dma->q.job.rxd, &idle_rx.rxd, sizeof(idle_rx.rxd))))
         abort(); /* the RX fields of a job that is not RX are zero (struct dma_job) */
     if (dma->rob_head != (dma->rob[dma->q.tx_cpl_id & dma->rob_mask] != NULL) ||
+        dma->rq_head_done != dma->rq[dma->q.rq_rd & dma->rq_mask].done ||
         dma->txdc_head_bad != (txdc_head(dma)->verdict != NIC_DROP_NONE))
         abort();
 #endif
@@ -1055,6 +1055,8 @@ static inline __attribute__((always_inline)) void commit_body(struct dma *dma)
     }
     if (we & DMA_WE_RQ)
         dma->rq[w->rq_addr] = w->rq_new;
+    if (we & (DMA_WE_RQ | DMA_WE_RQ_RD)) /* the head slot moved or may have been written */
+        dma->rq_head_done = dma->rq[dma->q.rq_rd & dma->rq_mask].done;
     if (we & (DMA_WE_ROB_CLR | DMA_WE_ROB)) {
         if (we & DMA_WE_ROB_CLR)
             dma->rob[w->rob_clr_addr] = NULL;
@@ -1096,10 +1098,8 @@ static inline __attribute__((always_inline)) uint64_t next_event_body(const stru
     if (q->job.kind != DMA_JOB_NONE)
         t = min_u64(t, max_u64(q->job.done, now));
     uint32_t outstanding = q->rq_wr - q->rq_rd;
-    if (outstanding) {
-        const struct dma_rd *r = &dma->rq[q->rq_rd & dma->rq_mask];
-        t = min_u64(t, max_u64(r->done, now));
-    }
+    if (outstanding)
+        t = min_u64(t, max_u64(dma->rq_head_done, now));
     /* A cache head blocked by the pipeline (tx_out full) waits for the consumer's pop, by the
      * pool for a buffer freed at a landing, by the read limit for a retire: events of their
      * own; spinning here would only burn steps. A full read window (the common case under

@@ -233,6 +233,7 @@ struct dma_regs {
 #define DMA_WE_RXC 0x800u     /* RX descriptor cache: rxc_new[0..rxc_nwe) from rxc_addr     */
 #define DMA_WE_TXDC 0x1000u   /* TX descriptor cache: txdc_new[0..txdc_nwe) from txdc_addr  */
 #define DMA_WE_TXDC_RD 0x2000u /* d.txdc_rd moved (the cache head left): its head output   */
+#define DMA_WE_RQ_RD 0x4000u  /* d.rq_rd moved (a read retired): the RAM's head output      */
 
 /* RAM write ports of one cycle. The data fields are read only under their enable in `we`,
  * which commit clears with one store (rob_nwe, a count eval increments, too). */
@@ -277,6 +278,10 @@ struct dma {
      * will be dropped (verdict != NIC_DROP_NONE; meaningful once the head has arrived),
      * updated at the commits that move txdc_rd or write the cache. */
     bool txdc_head_bad;
+    /* The read tracking RAM's head output: rq[q.rq_rd & rq_mask].done (the oldest read's
+     * done cycle while one is outstanding), updated at the commits that move rq_rd or write
+     * the RAM. */
+    uint64_t rq_head_done;
     /* Beat counts, as dma_xfer_cycles(cfg, n) computes them, without its division on every
      * transfer: the fixed-size records' counts precomputed, and bw_shift = log2(bw_num) when
      * bw_num is a power of two (the defaults), else -1 (divide). Set by dma_init. */
