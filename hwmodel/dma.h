@@ -270,7 +270,10 @@ struct dma {
     struct dma_txd_entry *txdc; /* txdc_mask + 1 entries; txd_cache of them used          */
     struct dma_txd_entry *txdc_new; /* write-port data of one batch (txd_batch entries)   */
     uint32_t rq_mask, rob_mask, rxc_mask, txdc_mask; /* entries - 1 (powers of two)       */
-    /* The reorder buffer's head-valid output: rob[q.tx_cpl_id & rob_mask] != NULL, updated at
+    /* RAM head outputs, kept by commit so that eval and next_event read one field instead of
+     * addressing the RAM (the CSR functions change neither the RAMs nor their head pointers;
+     * -DDMA_CHECK_DQ checks all three at every eval).
+     * The reorder buffer's head-valid output: rob[q.tx_cpl_id & rob_mask] != NULL, updated at
      * the commits that write the buffer (eval and next_event test it every step; the slot
      * lookup cost three dependent loads each time). */
     bool rob_head;
