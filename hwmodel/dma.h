@@ -10,8 +10,10 @@
  *            tokens with pkt->drop != 0 only have their buffer freed.
  *   irq      dma_irq(): level interrupt = (INTR_CAUSE & INTR_MASK) != 0.
  *   CSRs     dma_csr_read()/dma_csr_write(), called by the host between clock steps.
- * dma commits every FIFO it is connected to at its clock edge (fifo_commit is idempotent, so a
- * neighbour committing the same FIFO is harmless). The packet pool is committed by its owner.
+ * dma commits tx_out at every clock edge, and tx_done or rx_in at an edge where it popped a
+ * token from it; the producer of tx_done and rx_in must commit the FIFO at the edge of a cycle
+ * it pushed (fifo_commit is idempotent, so both ends committing the same FIFO is harmless).
+ * The packet pool is committed by its owner.
  *
  * Rings (desc.h): index registers hold ring indices in [0, size); a ring is empty when
  * HEAD == TAIL and holds at most size - 1 entries. The device owns HEAD, the driver TAIL:
@@ -181,7 +183,9 @@ struct dma_rxd_entry {
 
 enum dma_job_kind { DMA_JOB_NONE = 0, DMA_JOB_TX = 1, DMA_JOB_RX = 2 };
 
-/* The write job in flight on the write channel. */
+/* The write job in flight on the write channel. The RX fields are zero unless kind is
+ * DMA_JOB_RX (an RX job's landing clears the whole job), so a TX job starts and lands by
+ * kind, done and pkt alone. */
 struct dma_job {
     uint8_t kind;       /* enum dma_job_kind                                              */
     uint64_t done;      /* cycle its writes land (write channel busy until)               */
@@ -195,6 +199,7 @@ struct dma_regs {
     /* Host-visible registers first (dma_commit copies them only when eval changed them). */
     struct dma_ring_regs ring[DMA_NRINGS];
     uint32_t ctrl, intr_cause, intr_mask, err_cause;
+    /* Copied at every commit: the pointers and the read channel. */
     uint32_t txd_fetch;     /* next TX descriptor index to read                          */
     uint32_t txdc_rsv;      /* TX descriptor cache pointers (free-running): reserved by    */
     uint32_t txdc_wr;       /*   issued batch reads / arrived / taken by the frame stage;  */
@@ -206,22 +211,39 @@ struct dma_regs {
     uint32_t rxc_rsv;       /* RX descriptor cache pointers (free-running): reserved by    */
     uint32_t rxc_wr;        /*   issued batch reads / arrived / consumed by deliveries;     */
     uint32_t rxc_rd;        /*   rd <= wr <= rsv, rsv - rd <= rxd_cache                    */
-    uint64_t rd_busy;       /* read channel busy until                                   */
-    struct dma_job job;     /* write channel                                             */
     uint8_t wr_rr;          /* write arbiter: 1 = RX had the last grant                  */
+    uint64_t rd_busy;       /* read channel busy until                                   */
+    /* The write channel last (dma_commit copies it only when a job started or landed). */
+    struct dma_job job;     /* write channel                                             */
 };
 
-/* RAM write ports of one cycle, applied at commit (secworks _we/_new style), and the enable
- * of the host-visible register group (commit copies the rest of d to q every cycle). */
+/* Write enables of one cycle (struct dma_wr.we), applied at commit: the port FIFOs' pointers
+ * dma moved (the DMA_PORT_* bits, below: commit commits an input FIFO only under its bit and
+ * reports them as dma_port_changes()), the RAM write ports (secworks _we/_new style), and the
+ * register groups that commit copies only when this cycle changed them (commit copies the
+ * rest of d to q every cycle). */
+#define DMA_WE_HOST 0x010u    /* d's host-visible registers (ring[] .. err_cause) changed  */
+#define DMA_WE_TX_CPL 0x020u  /* of the host-visible registers only TX_CPL.HEAD, TX_RING.HEAD
+                               * and INTR_CAUSE changed (a TX completion landed)            */
+#define DMA_WE_JOB 0x040u     /* d.job changed (an RX write job started or landed)          */
+#define DMA_WE_JOB_TX 0x080u  /* of d.job only kind, done and pkt changed (a TX job)        */
+#define DMA_WE_RQ 0x100u      /* read tracking RAM: rq_new to slot rq_addr                  */
+#define DMA_WE_ROB 0x200u     /* reorder buffer: rob_new[0..rob_nwe) to slots rob_addr[]    */
+#define DMA_WE_ROB_CLR 0x400u /* reorder buffer: slot rob_clr_addr emptied                  */
+#define DMA_WE_RXC 0x800u     /* RX descriptor cache: rxc_new[0..rxc_nwe) from rxc_addr     */
+#define DMA_WE_TXDC 0x1000u   /* TX descriptor cache: txdc_new[0..txdc_nwe) from txdc_addr  */
+#define DMA_WE_TXDC_RD 0x2000u /* d.txdc_rd moved (the cache head left): its head output   */
+#define DMA_WE_RQ_RD 0x4000u  /* d.rq_rd moved (a read retired): the RAM's head output      */
+
+/* RAM write ports of one cycle. The data fields are read only under their enable in `we`,
+ * which commit clears with one store (rob_nwe, a count eval increments, too). */
 struct dma_wr {
-    bool host_we;           /* d's host-visible registers (ring[] .. err_cause) changed    */
-    bool rq_we;
+    uint32_t we;            /* DMA_PORT_* and DMA_WE_* bits                                */
     uint32_t rq_addr;
     struct dma_rd rq_new;
     unsigned rob_nwe;
     uint32_t rob_addr[3];
     struct pkt *rob_new[3];
-    bool rob_clr;
     uint32_t rob_clr_addr;
     uint32_t rxc_nwe;       /* RX descriptor cache: entries rxc_new[0..nwe) go to slots    */
     uint32_t rxc_addr;      /*   rxc_addr, rxc_addr + 1, ... (free-running, wrapped)        */
@@ -234,7 +256,7 @@ struct dma {
     /* q/d discipline with one shortcut: d equals q whenever no eval is in progress (commit
      * copies d to q, and every host-side change of q through the CSR functions copies q to
      * d), so dma_eval starts from d without the hold copy d = q. Likewise the write ports
-     * (wr) and `moved` are idle between steps: commit applies them and clears them. */
+     * (wr) are idle between steps: commit applies them and clears them. */
     struct dma_regs q, d;
     struct dma_wr wr;
     /* Counters are not flops the logic reads: eval bumps them in place (nothing reads them
@@ -248,12 +270,26 @@ struct dma {
     struct dma_txd_entry *txdc; /* txdc_mask + 1 entries; txd_cache of them used          */
     struct dma_txd_entry *txdc_new; /* write-port data of one batch (txd_batch entries)   */
     uint32_t rq_mask, rob_mask, rxc_mask, txdc_mask; /* entries - 1 (powers of two)       */
+    /* RAM head outputs, kept by commit so that eval and next_event read one field instead of
+     * addressing the RAM (the CSR functions change neither the RAMs nor their head pointers;
+     * -DDMA_CHECK_DQ checks all three at every eval).
+     * The reorder buffer's head-valid output: rob[q.tx_cpl_id & rob_mask] != NULL, updated at
+     * the commits that write the buffer (eval and next_event test it every step; the slot
+     * lookup cost three dependent loads each time). */
+    bool rob_head;
+    /* The TX descriptor cache's head output: the slot at q.txdc_rd holds a descriptor that
+     * will be dropped (verdict != NIC_DROP_NONE; meaningful once the head has arrived),
+     * updated at the commits that move txdc_rd or write the cache. */
+    bool txdc_head_bad;
+    /* The read tracking RAM's head output: rq[q.rq_rd & rq_mask].done (the oldest read's
+     * done cycle while one is outstanding), updated at the commits that move rq_rd or write
+     * the RAM. */
+    uint64_t rq_head_done;
     /* Beat counts, as dma_xfer_cycles(cfg, n) computes them, without its division on every
      * transfer: the fixed-size records' counts precomputed, and bw_shift = log2(bw_num) when
      * bw_num is a power of two (the defaults), else -1 (divide). Set by dma_init. */
     int bw_shift;
     uint32_t x_txc, x_rxc, x_wb;
-    uint32_t moved;             /* DMA_PORT_* bits: the FIFO pointers this eval moved    */
     uint32_t port_changes;      /* DMA_PORT_* bits: what the last commit moved           */
     /* ports */
     struct fifo tx_out;
@@ -297,6 +333,7 @@ const char *dma_reg_name(enum dma_reg reg);
 #define DMA_PORT_TX_OUT 0x1u
 #define DMA_PORT_TX_DONE 0x2u
 #define DMA_PORT_RX_IN 0x4u
+#define DMA_PORTS (DMA_PORT_TX_OUT | DMA_PORT_TX_DONE | DMA_PORT_RX_IN)
 static inline uint32_t dma_port_changes(const struct dma *dma) /* inline: after every step */
 {
     return dma->port_changes;

@@ -554,6 +554,35 @@ Test(dma_tx, unexpected_done_token_is_counted_not_freed)
     tb_free(t);
 }
 
+/* dma.h: dma commits an input FIFO at an edge where it popped from it, and leaves the
+ * producer's pushes to the producer's own commit. */
+Test(dma_tx, done_fifo_committed_by_dma_only_when_it_pops)
+{
+    struct tb *t = tb_new(&defaults);
+    struct dma *d = &t->dma;
+    struct pkt *p = pkt_pool_get(&t->pool);
+    p->dir = PKT_TX;
+    p->id = 77; /* never fetched: taken, counted, left alone */
+    uint64_t now = t->sim.cycle;
+    fifo_push(&t->tx_done, p, now); /* pushed, not yet committed by its producer */
+    dma_eval(d, now);
+    dma_commit(d);
+    cr_assert_eq(t->tx_done.wr_q, 0, "dma committed a push it did not make");
+    cr_assert_eq(t->tx_done.wr_d, 1);
+    cr_assert_eq(dma_port_changes(d), 0);
+    cr_assert_eq(dma_get_stats(d)->port_errors, 0);
+    fifo_commit(&t->tx_done); /* the producer's edge */
+    dma_eval(d, now + 1);
+    dma_commit(d);
+    cr_assert(fifo_empty_q(&t->tx_done), "dma did not commit its pop");
+    cr_assert_eq(t->tx_done.rd_q, 1);
+    cr_assert_eq(dma_port_changes(d) & DMA_PORT_TX_DONE, DMA_PORT_TX_DONE);
+    cr_assert_eq(dma_get_stats(d)->port_errors, 1);
+    cr_assert_eq(pkt_pool_put(&t->pool, p), 0);
+    pkt_pool_commit(&t->pool);
+    tb_free(t);
+}
+
 /* ---- TX descriptor batching --------------------------------------------------------------- */
 Test(dma_batch, one_read_per_batch_and_counters)
 {
