@@ -114,28 +114,6 @@ static inline __attribute__((always_inline)) void refresh(struct sim *s, uint32_
     s->active = active;
 }
 
-/* The blocks whose next event is due first, and that cycle; 0 when nothing is active. One
- * pass over the active blocks. (A conditional-move version of this scan mispredicted less in
- * a simulated predictor but cost 40 % more instructions; on real hardware it was no faster
- * within this machine's noise, so the plain form stays.) */
-static inline uint32_t earliest(const struct sim *s, uint64_t *when)
-{
-    uint64_t next = SIM_NEVER;
-    uint32_t due = 0;
-    for (uint32_t m = s->active; m; m &= m - 1) {
-        unsigned i = (unsigned)__builtin_ctz(m);
-        uint64_t t = s->t_next[i];
-        if (t < next) {
-            next = t;
-            due = 1u << i;
-        } else if (t == next) {
-            due |= 1u << i;
-        }
-    }
-    *when = next;
-    return due;
-}
-
 /* refresh(s, touched) and earliest(s, ...) in one pass, from the minimum *next and the set *due
  * found so far: the untouched active blocks `keep` keep their t_next and are compared as they
  * are, the touched ones are compared as their new next event comes back (one load, loop and
@@ -179,6 +157,17 @@ static inline __attribute__((always_inline)) void scan(struct sim *s, uint32_t k
     }
     *next_io = next;
     *due_io = due;
+}
+
+/* The blocks whose next event is due first, and that cycle; 0 when nothing is active: the
+ * scan above over every active block, none refreshed. */
+static inline uint32_t earliest(struct sim *s, uint64_t *when)
+{
+    uint64_t next = SIM_NEVER;
+    uint32_t due = 0;
+    scan(s, s->active, 0, &next, &due);
+    *when = next;
+    return due;
 }
 
 /* Sparse mode: only the blocks whose next event is due are evaluated and committed; after a
